@@ -1,0 +1,68 @@
+# Rätt väg: `make run` starts the app with demo data, `make test` runs every check and test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup setup-dev assets migrate demo lint typecheck checks test-sqlite test-postgres system-deps translations clean
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || bash scripts/ensure_system_deps.sh node
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+	node scripts/build_assets.mjs
+
+translations: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || bash scripts/ensure_system_deps.sh gettext
+	RATTVAG_ENV=development $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+setup: $(VENV)/.installed assets translations
+
+## run: the application on SQLite with demo data
+run: setup
+	RATTVAG_ENV=development $(PY) manage.py migrate --no-input -v 0
+	RATTVAG_ENV=development $(PY) manage.py seed_demo
+	@echo "Rätt väg: open http://$(HOST):$(PORT)/"
+	RATTVAG_ENV=development $(PY) manage.py runserver $(HOST):$(PORT)
+
+system-deps:
+	bash scripts/ensure_system_deps.sh postgresql chromium gettext
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	$(VENV)/bin/mypy
+
+checks: $(VENV)/.installed-dev translations
+	RATTVAG_ENV=development $(PY) manage.py makemigrations --check --dry-run
+	RATTVAG_ENV=development $(PY) manage.py check
+
+test-sqlite: $(VENV)/.installed-dev assets translations
+	DATABASE_URL=sqlite:///:memory: $(VENV)/bin/pytest
+
+test-postgres: $(VENV)/.installed-dev assets translations
+	bash scripts/with_postgres.sh $(VENV)/bin/pytest
+
+## test: every check and the whole suite on SQLite and PostgreSQL
+test: setup-dev system-deps lint typecheck checks test-sqlite test-postgres
+	@echo "All checks and tests passed on SQLite and PostgreSQL."
+
+setup-dev: $(VENV)/.installed-dev assets translations
+
+clean:
+	rm -rf $(VENV) node_modules rattvag/core/static/build rattvag/core/static/vendor staticfiles

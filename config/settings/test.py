@@ -1,0 +1,13 @@
+"""Test settings: the production-like mode, a fast hasher, the database from DATABASE_URL."""
+
+import os
+
+os.environ.setdefault("RATTVAG_ENV", "test")
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; argon2 is tested explicitly
+RATTVAG_DEMO_MAY_SKIP_2FA = False
+# Serve static files straight from the apps (no collectstatic before tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+handler404 = "rattvag.core.views.not_found"
+handler403 = "rattvag.core.views.forbidden"
+handler500 = "rattvag.core.views.server_error"
+
+urlpatterns = [
+    path("", include("rattvag.core.urls")),
+    path("account/", include("rattvag.accounts.urls")),
+    path("clients/", include("rattvag.clients.urls")),
+    path("audit/", include("rattvag.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,10 @@
+"""WSGI entry point. A server started through it runs in production mode unless told otherwise."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+os.environ.setdefault("RATTVAG_ENV", "production")
+
+application = get_wsgi_application()

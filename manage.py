@@ -1,0 +1,17 @@
+#!/usr/bin/env python
+"""Django's command-line utility. Defaults to development mode (see config/settings/base.py)."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("RATTVAG_ENV", "development")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""factory_boy factories for the domain. Fictional people only: numbers get computed check digits."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from rattvag.accounts.models import Municipality, Partner, PartnerKind, Role, Unit, User
+from rattvag.clients.models import Case, Client
+
+
+def luhn_check_digit(nine_digits: str) -> int:
+    total = 0
+    for i, char in enumerate(nine_digits):
+        product = int(char) * (2 if i % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return (10 - total % 10) % 10
+
+
+def make_personal_number(birth: datetime.date, serial: int, *, coordination: bool = False) -> str:
+    """A valid 12-digit number for a birth date and a three-digit serial."""
+    day = birth.day + (60 if coordination else 0)
+    core = f"{birth:%y%m}{day:02d}{serial % 1000:03d}"
+    return f"{birth.year:04d}{birth:%m}{day:02d}{serial % 1000:03d}{luhn_check_digit(core)}"
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"M{n:03d}")
+    name = factory.Sequence(lambda n: f"Kommun {n}")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    code = factory.Sequence(lambda n: f"U{n:03d}")
+    name = factory.Sequence(lambda n: f"Enhet {n}")
+    municipality = factory.SubFactory(MunicipalityFactory)
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    code = factory.Sequence(lambda n: f"P{n:03d}")
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    kind = PartnerKind.FK
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="sv_SE")
+    last_name = factory.Faker("last_name", locale="sv_SE")
+    role = Role.CASEWORKER
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def units(self, create: bool, extracted: list[Unit] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.units.set(extracted)
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    personal_number = factory.Sequence(lambda n: make_personal_number(datetime.date(1980, 1, 1) + datetime.timedelta(days=n * 37), n))
+    first_name = factory.Faker("first_name", locale="sv_SE")
+    last_name = factory.Faker("last_name", locale="sv_SE")
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    client = factory.SubFactory(ClientFactory)
+    unit = factory.SubFactory(UnitFactory)
+    opened_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))

@@ -30,6 +30,7 @@ translations: $(VENV)/.installed
 	RATTVAG_ENV=development $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 setup: $(VENV)/.installed assets translations
+	@bash scripts/ensure_system_deps.sh pango
 
 ## run: the application on SQLite with demo data
 run: setup
@@ -39,7 +40,7 @@ run: setup
 	RATTVAG_ENV=development $(PY) manage.py runserver $(HOST):$(PORT)
 
 system-deps:
-	bash scripts/ensure_system_deps.sh postgresql chromium gettext
+	bash scripts/ensure_system_deps.sh postgresql chromium gettext pango
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

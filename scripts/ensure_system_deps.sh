@@ -10,6 +10,7 @@ for what in "$@"; do
     chromium) command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core) ;;
     gettext) command -v msgfmt >/dev/null || missing+=(gettext) ;;
     node) command -v npm >/dev/null || missing+=(nodejs npm) ;;
+    pango) ldconfig -p | grep -q "libpangoft2-1.0.so.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0) ;;
     *) echo "unknown dependency: $what" >&2; exit 2 ;;
   esac
 done

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "rattvag.accounts",
     "rattvag.audit",
     "rattvag.clients",
+    "rattvag.certificates",
+    "rattvag.consent",
     "rattvag.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "ninja",  # serves Swagger UI from its own static files (no CDN)
 ]
 
 MIDDLEWARE = [

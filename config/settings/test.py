@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("RATTVAG_ENV", "test")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; argon2 is tested explicitly
 RATTVAG_DEMO_MAY_SKIP_2FA = False

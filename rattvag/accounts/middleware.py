@@ -20,11 +20,7 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and user_needs_second_factor(user)
-            and not request.path.startswith(_OPEN_PREFIXES)
-        ):
+        if user.is_authenticated and user_needs_second_factor(user) and not request.path.startswith(_OPEN_PREFIXES):
             return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
         return self.get_response(request)
 

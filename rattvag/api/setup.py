@@ -1,5 +1,136 @@
-from ninja import NinjaAPI
+"""The one NinjaAPI instance, mounted at /api/v1/ by config/urls.py (through config/api.py).
+
+Routers come from two places:
+- ROUTERS: the API app's own routers, as (prefix, "module:attribute");
+- every installed app `rattvag.<app>` with a module `rattvag.<app>.api` that defines `router`:
+  mounted at "", so the router declares its full paths (e.g. "/clients/{client_id}/certificates").
+Every operation gets the same authentication (api/auth.py) and error format (api/errors.py).
+Contributed routers should name their JSON body parameter `payload` and may use
+`rattvag.api.errors.error_responses(...)` for their documented error statuses.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.http import Http404, HttpRequest
+from django.utils.module_loading import module_has_submodule
+from ninja import NinjaAPI, Router
+from ninja.openapi.schema import OpenAPISchema
+
+from .auth import api_auth
+from .errors import ErrorOut, install_exception_handlers
+
+ROUTERS: list[tuple[str, str]] = [
+    ("clients", "rattvag.api.clients:router"),
+]
+
+API_APP = "rattvag.api"
+_UNSAFE_METHODS = frozenset({"post", "put", "patch", "delete"})
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+_ERROR_DESCRIPTIONS = {
+    "400": "The request body is not valid JSON.",
+    "401": "No valid API token or verified session.",
+    "403": "Refused (for a session: CSRF check failed).",
+    "404": "Not found, or not visible to you.",
+    "422": "Invalid input; `errors` names the fields.",
+}
+
+
+def _import_router(target: str) -> Router:
+    module_name, _, attribute = target.partition(":")
+    router = getattr(import_module(module_name), attribute or "router")
+    if not isinstance(router, Router):
+        raise TypeError(f"{target} is not a ninja Router")
+    return router
+
+
+def contributed_routers() -> list[tuple[str, Router]]:
+    """(prefix, router) for every installed rattvag app with an `api` module defining `router`."""
+    found: list[tuple[str, Router]] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("rattvag.") or config.name == API_APP:
+            continue
+        if not module_has_submodule(config.module, "api"):
+            continue
+        router = getattr(import_module(f"{config.name}.api"), "router", None)
+        if isinstance(router, Router):
+            found.append(("", router))
+    return found
+
+
+def _document_error_responses(schema: dict[str, Any]) -> None:
+    """Make every operation document the error statuses it can answer with, in the standard body.
+
+    Routers declare their own errors where they can (error_responses); this fills the gaps so the
+    document stays complete whatever another app's router forgot.
+    """
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    if "ErrorOut" not in components:
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(error_schema.pop("$defs", {}))
+        components["ErrorOut"] = error_schema
+    for path, methods in schema.get("paths", {}).items():
+        for method, operation in methods.items():
+            needed = {"422"}
+            if operation.get("security"):
+                needed.add("401")
+                if method in _UNSAFE_METHODS:
+                    needed.add("403")
+            if "requestBody" in operation:
+                needed.add("400")
+            if "{" in path:
+                needed.add("404")
+            responses = operation.setdefault("responses", {})
+            present = {str(status) for status in responses}
+            for status in sorted(needed - present):
+                responses[int(status)] = {
+                    "description": _ERROR_DESCRIPTIONS[status],
+                    "content": {"application/json": {"schema": _ERROR_REF}},
+                }
+
+
+class RattvagAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        _document_error_responses(schema)
+        return schema
+
+
+def _unknown_path_router() -> Router:
+    """Unknown paths under /api/v1/ answer 404 in the API's error format, not with an HTML page."""
+    router = Router()
+
+    @router.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False)
+    def unknown_path(request: HttpRequest, rest: str) -> None:
+        raise Http404
+
+    return router
 
 
 def build_api() -> NinjaAPI:
-    return NinjaAPI(title="Rätt väg API", version="1", urls_namespace="api")
+    api = RattvagAPI(
+        title="Rätt väg API",
+        version="1",
+        description=(
+            "Case management for sick clients without SGI. Authenticate with a personal API token "
+            "(`Authorization: Bearer <token>`) or a browser session that passed two-factor login "
+            "(send `X-CSRFToken` on unsafe methods). Errors always have the body "
+            '`{"message": ..., "errors": [{"field": ..., "message": ...}]}`.'
+        ),
+        urls_namespace="api",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        auth=api_auth(),
+    )
+    install_exception_handlers(api)
+    for prefix, target in ROUTERS:
+        api.add_router(prefix, _import_router(target))
+    for prefix, router in contributed_routers():
+        api.add_router(prefix, router)
+    api.add_router("", _unknown_path_router())  # last: only what no other route matched
+    return api

@@ -25,7 +25,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit events are append-only")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("Audit events are append-only")
 
 
@@ -73,14 +73,16 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_time_idx"),
             models.Index(fields=["client_id", "occurred_at"], name="audit_client_time_idx"),
+            # The log review lists flagged accesses newest first.
+            models.Index(
+                fields=["-occurred_at"],
+                condition=models.Q(break_glass=True) | models.Q(outside_units=True) | models.Q(outside_hours=True),
+                name="audit_flagged_time_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action}"
-
-    @property
-    def is_flagged(self) -> bool:
-        return self.break_glass or self.outside_units or self.outside_hours
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):
@@ -89,6 +91,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit events are append-only")
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.break_glass or self.outside_units or self.outside_hours
 
 
 class AuditChainHead(models.Model):
@@ -100,15 +106,26 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
 
+    def __str__(self) -> str:
+        return f"Audit chain head at event #{self.last_event_id}"
+
 
 class AuditReview(models.Model):
     """A unit manager's review of one access, kept apart so that events stay untouched."""
 
-    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="review")
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reviewed_at = models.DateTimeField(auto_now_add=True)
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.PROTECT, related_name="review", verbose_name=_("audit event")
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewed by")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), auto_now_add=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("log review")
         verbose_name_plural = _("log reviews")
+        ordering = ["-reviewed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review of event #{self.event_id}"

@@ -8,17 +8,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rattvag.accounts.models import Partner, Unit
+from rattvag.core.errors import Conflict, PermissionRefused
 
 from .actions import ACTIONS
 from .hashing import event_digest, hashed_fields_of
 from .models import AuditChainHead, AuditEvent, AuditReview
+from .scope import events_in_review_scope
 
 if TYPE_CHECKING:
     from rattvag.accounts.models import User
+
+
+REVIEW_NOTE_MAX_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,21 @@ def _object_ref(obj: models.Model | None) -> tuple[str, str]:
     if obj is None:
         return "", ""
     return obj._meta.label_lower, str(obj.pk)
+
+
+def _locked_chain_head() -> AuditChainHead:
+    """The chain head row, locked until the transaction ends. Created by a migration; recreated at
+    the genesis hash if it is gone (a flushed test database). Were it removed by hand, the next event
+    would link to the genesis hash and verify_chain reports the break there."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.create(pk=1)
+        except IntegrityError:
+            pass  # another writer created it first
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 def audit_log(
@@ -89,12 +111,17 @@ def audit_log_many(
     if not client_ids:
         return []
     acting = acting_for or _default_acting_for(actor)
-    now = timezone.now()
     objs: Iterable[models.Model | None] = objects if objects is not None else [None] * len(client_ids)
-    events = []
-    for client_id, obj in zip(client_ids, objs, strict=True):
-        object_type, object_id = _object_ref(obj)
-        events.append(
+    refs = [_object_ref(obj) for obj in objs]
+    if len(refs) != len(client_ids):
+        raise ValueError("objects and client_ids must be of the same length")
+    with transaction.atomic():
+        # The lock serialises writers (PostgreSQL: row lock; SQLite: the IMMEDIATE transaction),
+        # so the time is taken inside it and follows the order of the chain.
+        head = _locked_chain_head()
+        now = timezone.now()
+        outside_hours = is_outside_office_hours(now)
+        events = [
             AuditEvent(
                 occurred_at=now,
                 actor=actor,
@@ -108,12 +135,11 @@ def audit_log_many(
                 purpose=purpose,
                 break_glass=acting.break_glass,
                 outside_units=acting.outside_units,
-                outside_hours=is_outside_office_hours(now),
+                outside_hours=outside_hours,
                 data=data or {},
             )
-        )
-    with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+            for client_id, (object_type, object_id) in zip(client_ids, refs, strict=True)
+        ]
         prev = head.last_hash
         for event in events:
             event.prev_hash = prev
@@ -126,8 +152,38 @@ def audit_log_many(
 
 
 def audit_review(*, reviewer: User, event: AuditEvent, note: str) -> AuditReview:
-    """Mark an access as reviewed; the review itself is an audited action."""
-    with transaction.atomic():
-        review = AuditReview.objects.create(event=event, reviewed_by=reviewer, note=note)
-        audit_log(actor=reviewer, action="audit.reviewed", client_id=event.client_id, obj=event)
+    """Mark an access as reviewed; the review itself is an audited action.
+
+    Only a unit manager whose follow-up covers the event may review it, never their own access,
+    and each event is reviewed once: a second review raises Conflict.
+    """
+    if not events_in_review_scope(reviewer).filter(pk=event.pk).exists():
+        raise PermissionRefused(_("You cannot review this access."))
+    if event.actor_id is not None and event.actor_id == reviewer.pk:
+        raise PermissionRefused(_("You cannot review your own access. Another manager of the unit reviews it."))
+    if AuditReview.objects.filter(event=event).exists():
+        raise Conflict(_("This access has already been reviewed."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Write a note about what you checked.")})
+    if len(note) > REVIEW_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"note": _("The note can be at most %(limit)d characters.") % {"limit": REVIEW_NOTE_MAX_LENGTH}}
+        )
+    review = AuditReview(event=event, reviewed_by=reviewer, note=note)
+    review.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            review.save()
+            # The note is free text and may be about a person: it stays in the review, not in the event.
+            audit_log(
+                actor=reviewer,
+                action="audit.reviewed",
+                client_id=event.client_id,
+                acting_for=ActingFor(unit=reviewer.units.order_by("pk").first()),
+                obj=event,
+            )
+    except IntegrityError:
+        # Two reviews of the same event at the same moment: the unique event link decides.
+        raise Conflict(_("This access has already been reviewed.")) from None
     return review

@@ -3,17 +3,21 @@
 - caseworkers and unit managers: clients with a case in one of their units;
 - nurses: clients of the cases they are assigned to;
 - any unit staff: clients they hold temporary access to (break-the-glass) for today;
-- partner officers, analysts, aggregate viewers and administrators: no individual clients
-  (partner access under consent comes with the consent module).
+- partner officers: the clients whose valid consent covers their organisation (or its kind)
+  with a purpose that opens the client to that kind of partner (rattvag.consent.checks), and
+  only the parts of the record those purposes cover (`ClientAccess.shows`);
+- analysts, aggregate viewers and administrators: no individual clients.
 Anything a user may not see is answered with 404 by the callers, never 403.
+Nothing here is cached: a withdrawn or expired consent closes the client on the next request.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from rattvag.accounts.models import Role
@@ -23,6 +27,7 @@ from .models import AccessGrant, Case, Client
 
 if TYPE_CHECKING:
     from rattvag.accounts.models import User
+    from rattvag.consent.models import Consent
 
 
 UNIT_ROLES = frozenset({Role.CASEWORKER, Role.UNIT_MANAGER})
@@ -41,6 +46,18 @@ def _regular_case_filter(user: User) -> Q | None:
     return None
 
 
+def _is_partner_officer(user: User) -> bool:
+    return user.role == Role.PARTNER_OFFICER and user.partner_id is not None
+
+
+def _partner_access_consents(user: User) -> QuerySet[Consent]:
+    # Imported here: the consent app builds on the clients app, not the other way round.
+    from rattvag.consent.checks import partner_access_consents
+
+    assert user.partner is not None
+    return partner_access_consents(user.partner)
+
+
 def may_take_temporary_access(user: User) -> bool:
     return user.is_active and user.role in {Role.CASEWORKER, Role.UNIT_MANAGER, Role.NURSE}
 
@@ -49,21 +66,62 @@ def visible_clients(user: User) -> QuerySet[Client]:
     """Every client the user may see, as one query."""
     if not user.is_authenticated or not user.is_active:
         return Client.objects.none()
-    conditions = Q(pk__in=[])
+    conditions: Q | Combinable = Q(pk__in=[])
     case_filter = _regular_case_filter(user)
     if case_filter is not None:
         conditions |= Exists(Case.objects.filter(case_filter, client=OuterRef("pk")))
     if may_take_temporary_access(user):
         conditions |= Exists(_active_grants(user).filter(client=OuterRef("pk")))
+    if _is_partner_officer(user):
+        conditions |= Exists(_partner_access_consents(user).filter(client=OuterRef("pk")))
     return Client.objects.filter(conditions)
+
+
+# The parts of a client's record a partner officer may see, and the consent purposes that open
+# each part. A part not named here (economic-assistance notes, the audit log, …) is never shown
+# to partners. Staff see every part their access gives them.
+PARTNER_SECTIONS: dict[str, frozenset[str]] = {
+    "consents": frozenset(
+        {
+            "contact_healthcare",
+            "obtain_journal",
+            "share_fk",
+            "share_af_ame",
+            "sip",
+            "work_capacity_assessment",
+            "fk_consultation",
+        }
+    ),
+    "contact_details": frozenset({"share_fk", "share_af_ame", "sip", "work_capacity_assessment"}),
+    "certificates": frozenset({"share_fk", "obtain_journal", "work_capacity_assessment"}),
+    "plans": frozenset({"share_fk", "share_af_ame", "sip", "work_capacity_assessment"}),
+    "meetings": frozenset({"share_fk", "share_af_ame", "sip", "work_capacity_assessment", "fk_consultation"}),
+    "healthcare_requests": frozenset({"contact_healthcare", "obtain_journal"}),
+    "consultations": frozenset({"fk_consultation"}),
+}
 
 
 @dataclass(frozen=True)
 class ClientAccess:
-    """How a user reaches one client; feeds the audit event and what the page may show."""
+    """How a user reaches one client; feeds the audit event and what the page may show.
+
+    `partner_purposes` is empty for staff; for a partner officer it holds the consent purposes
+    that currently cover their organisation for this client.
+    """
 
     acting_for: ActingFor
     sees_protected_identity: bool
+    partner_purposes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_partner(self) -> bool:
+        return self.acting_for.partner is not None
+
+    def shows(self, section: str) -> bool:
+        """May this part of the record be shown? Always for staff; for partners only under consent."""
+        if not self.is_partner:
+            return True
+        return bool(self.partner_purposes & PARTNER_SECTIONS.get(section, frozenset()))
 
 
 def client_access(user: User, client: Client) -> ClientAccess | None:
@@ -81,6 +139,15 @@ def client_access(user: User, client: Client) -> ClientAccess | None:
             ActingFor(unit=user.units.order_by("pk").first(), break_glass=True, outside_units=True),
             sees_protected_identity=False,
         )
+    if _is_partner_officer(user):
+        from rattvag.consent.checks import partner_purposes_for
+
+        assert user.partner is not None
+        purposes = partner_purposes_for(partner=user.partner, client=client)
+        if purposes:
+            return ClientAccess(
+                ActingFor(partner=user.partner), sees_protected_identity=False, partner_purposes=purposes
+            )
     return None
 
 

@@ -34,9 +34,7 @@ def parse_personal_number(value: str, *, today: datetime.date | None = None) -> 
     """Validate and normalise; raise ValidationError with a message for the user."""
     text = (value or "").strip().replace(" ", "")
     if not _ACCEPTED_FORMS.match(text):
-        raise ValidationError(
-            _("Enter the personal identity number as YYYYMMDD-NNNN or YYMMDD-NNNN."), code="format"
-        )
+        raise ValidationError(_("Enter the personal identity number as YYYYMMDD-NNNN or YYMMDD-NNNN."), code="format")
     if today is not None:
         # The library resolves the century of a 10-digit form against "today".
         original = _lib._get_current_date

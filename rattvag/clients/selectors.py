@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from rattvag.accounts.models import Role
+from rattvag.accounts.models import Role, Unit
 from rattvag.audit.services import audit_log, audit_log_many
 
-from .access import ClientAccess, client_access, visible_clients
-from .models import Case, Client
-from .personal_numbers import looks_like_personal_number_fragment
+from .access import (
+    ClientAccess,
+    _regular_case_filter,
+    client_access,
+    may_take_temporary_access,
+    visible_clients,
+)
+from .models import Case, CaseStatus, Client
+from .personal_numbers import looks_like_personal_number_fragment, parse_personal_number
 
 if TYPE_CHECKING:
     from rattvag.accounts.models import User
@@ -68,3 +75,111 @@ def audit_clients_listed(*, user: User, clients: Sequence[Client], via: str = "w
 
 def cases_of_client(*, client: Client) -> QuerySet[Case]:
     return client.cases.select_related("unit", "responsible").prefetch_related("nurses")
+
+
+# --- For the web pages: listings, protected identity per page, duplicates, temporary access ---
+
+# Roles that change a client's details and close cases (nurses read; partners come with consent).
+EDITOR_ROLES = frozenset({Role.CASEWORKER, Role.UNIT_MANAGER})
+
+
+def clients_for_listing(*, user: User, query: str = "") -> QuerySet[Client]:
+    """`client_search_for` with each client's cases (newest first, unit and responsible joined) in one
+    more query, as `cases_newest_first`. Not audited: call `audit_clients_listed` for what is shown."""
+    newest_first = Case.objects.select_related("unit", "responsible").order_by("-opened_on", "-pk")
+    return client_search_for(user=user, query=query).prefetch_related(
+        Prefetch("cases", queryset=newest_first, to_attr="cases_newest_first")
+    )
+
+
+def client_ids_with_visible_protected_identity(*, user: User, client_ids: Iterable[int]) -> set[int]:
+    """Of these clients, the ones whose protected name and address the user sees, in one query.
+
+    The same rule as `access.may_see_protected_identity`, for a whole page at once: the user's
+    newest case of the client (through their own work) has them as responsible, or they are the
+    unit manager. Temporary access never shows protected identity.
+    """
+    ids = set(client_ids)
+    case_filter = _regular_case_filter(user)
+    if not ids or case_filter is None or not user.is_active:
+        return set()
+    rows = (
+        Case.objects.filter(case_filter, client_id__in=ids)
+        .order_by("client_id", "-opened_on", "-pk")
+        .values_list("client_id", "responsible_id")
+    )
+    newest_responsible: dict[int, int | None] = {}
+    for client_id, responsible_id in rows:
+        newest_responsible.setdefault(client_id, responsible_id)
+    if user.role == Role.UNIT_MANAGER:
+        return set(newest_responsible)
+    return {client_id for client_id, responsible_id in newest_responsible.items() if responsible_id == user.pk}
+
+
+def _municipality_ids(user: User) -> QuerySet[Unit, int]:
+    return Unit.objects.filter(users=user).values_list("municipality_id", flat=True)
+
+
+def _normalised_or_none(personal_number: str) -> str | None:
+    try:
+        return parse_personal_number(personal_number).normalised
+    except ValidationError:
+        return None
+
+
+def client_number_exists(*, user: User, personal_number: str) -> bool:
+    """Whether a client with this number exists in a municipality the user works in."""
+    number = _normalised_or_none(personal_number)
+    return number is not None and (
+        Client.objects.filter(municipality_id__in=_municipality_ids(user), personal_number=number).exists()
+    )
+
+
+def visible_client_with_number(*, user: User, personal_number: str) -> Client | None:
+    """The client with exactly this number, if the user may see it (for "already exists" links)."""
+    number = _normalised_or_none(personal_number)
+    if number is None:
+        return None
+    return visible_clients(user).filter(personal_number=number).order_by("pk").first()
+
+
+def client_for_temporary_access(*, user: User, personal_number: str) -> Client | None:
+    """The client with exactly this number in the user's municipalities that the user does not see
+    through their own work, if the user's role may take temporary access (break-the-glass)."""
+    number = _normalised_or_none(personal_number)
+    if number is None or not may_take_temporary_access(user):
+        return None
+    return (
+        Client.objects.filter(municipality_id__in=_municipality_ids(user), personal_number=number)
+        .exclude(pk__in=visible_clients(user).values("pk"))
+        .order_by("pk")
+        .first()
+    )
+
+
+def may_create_clients(*, user: User) -> bool:
+    return user.is_active and user.role in EDITOR_ROLES and user.units.exists()
+
+
+def may_edit_client(*, user: User, client: Client, access: ClientAccess) -> bool:
+    """Caseworkers and managers reaching the client through their own work; a protected identity
+    only by those who see it (the form shows the name and address)."""
+    if user.role not in EDITOR_ROLES or access.acting_for.break_glass:
+        return False
+    return access.sees_protected_identity or not client.protected_identity
+
+
+def closable_case_ids(*, user: User, cases: Iterable[Case], access: ClientAccess) -> set[int]:
+    """The open cases, among these, that the user may close: cases of their own units."""
+    if user.role not in EDITOR_ROLES or access.acting_for.break_glass:
+        return set()
+    unit_ids = set(user.units.values_list("pk", flat=True))
+    return {case.pk for case in cases if case.status == CaseStatus.OPEN and case.unit_id in unit_ids}
+
+
+def case_of_client(*, client: Client, case_id: int) -> Case:
+    """One case of a client the caller already reached through `client_get_for`; else Http404."""
+    case = cases_of_client(client=client).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    return case

@@ -60,7 +60,7 @@ def client_create(
         personal_number=number,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
-        **details,  # type: ignore[arg-type]
+        **details,
     )
     client.full_clean(validate_unique=False, validate_constraints=False)
     if Client.objects.filter(municipality=unit.municipality, personal_number=number).exists():

@@ -5,27 +5,38 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from rattvag.accounts.models import Role
+from rattvag.accounts.models import UNIT_STAFF_ROLES, Role
+
+
+def url_if_installed(name: str) -> str | None:
+    """The address of a page, or None while the module providing it is not installed."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [(reverse("core:home"), _("Start"))]
-    if user.role in {Role.CASEWORKER, Role.NURSE, Role.UNIT_MANAGER}:
-        items.append((reverse("clients:list"), _("Clients")))
+    items: list[tuple[str | None, str]] = [(reverse("core:home"), _("Start"))]
+    if user.role in UNIT_STAFF_ROLES:
+        items.append((url_if_installed("clients:list"), _("Clients")))
+    if user.role == Role.PARTNER_OFFICER:
+        items.append((url_if_installed("consent:partner_home"), _("Shared clients")))
     if user.role == Role.UNIT_MANAGER:
-        items.append((reverse("audit:review"), _("Log review")))
+        items.append((url_if_installed("audit:review"), _("Log review")))
     if user.role == Role.ADMIN or user.is_staff:
-        items.append((reverse("admin:index"), _("Administration")))
+        items.append((url_if_installed("admin:index"), _("Administration")))
     path = request.path
     return {
         "nav_items": [
             {"url": url, "label": label, "active": path == url or (url != "/" and path.startswith(url))}
             for url, label in items
+            if url is not None
         ]
     }

@@ -2,17 +2,23 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 
-from rattvag.accounts.models import Role
+from rattvag.accounts.models import UNIT_STAFF_ROLES, Role
+
+from .context_processors import url_if_installed
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.role in {Role.CASEWORKER, Role.NURSE, Role.UNIT_MANAGER}:  # type: ignore[union-attr]
+    """Unit staff start in their client list; every other role gets a page saying what it can do."""
+    role = request.user.role  # type: ignore[union-attr]
+    if role in UNIT_STAFF_ROLES:
         return redirect("clients:list")
-    return render(request, "core/home.html")
+    context = {"role": role, "Role": Role, "partner_home_url": url_if_installed("consent:partner_home")}
+    return render(request, "core/home.html", context)
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -34,4 +40,5 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/500.html", status=500)
+    # Rendered without the request: the context processors need the database, which may be what failed.
+    return HttpResponseServerError(loader.get_template("core/500.html").render({}))

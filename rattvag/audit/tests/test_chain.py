@@ -56,3 +56,25 @@ def test_events_cannot_be_changed_or_deleted_through_the_orm(three_events):
         AuditEvent.objects.filter(pk=event.pk).update(action="x")
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.all().delete()
+
+
+def test_a_missing_head_is_recreated_and_a_removed_head_with_events_is_reported(three_events, world):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditchainhead")
+    report = verify_chain()
+    assert not report.ok
+    assert "chain head is missing" in report.problem
+    # Writing goes on, and the new event's link to the genesis hash shows the break.
+    new = audit_log(actor=world.caseworker, action="client.viewed", client_id=world.client_a.pk)
+    report = verify_chain()
+    assert not report.ok
+    assert report.first_broken_event_id == new.pk
+
+
+@pytest.mark.django_db
+def test_an_empty_log_without_a_head_is_whole():
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditchainhead")
+    assert verify_chain().ok
+    audit_log(actor=None, action="audit.viewed")
+    assert verify_chain().ok

@@ -1,0 +1,289 @@
+"""Reads of certificates, sick leave and SGI status. Reads of one client's data are audited here."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from rattvag.accounts.models import Role, Unit
+from rattvag.audit.services import audit_log
+from rattvag.clients.access import ClientAccess, client_access, visible_clients
+from rattvag.clients.models import Case, CaseStatus, Client
+
+from .models import CareUnit, Certificate, CertificatePeriod, Diagnosis, SgiStatus, SgiStatusValue
+from .quality import Finding, QualityInput, check
+from .spells import DEFAULT_MAX_GAP, Period, SickLeave, sick_leave_as_of
+
+if TYPE_CHECKING:
+    from rattvag.accounts.models import User
+
+EXPIRY_WARNING_DAYS = 14
+COMPLETENESS_ROLES = frozenset({Role.CASEWORKER, Role.UNIT_MANAGER})
+
+
+def client_for(*, user: User, client_id: int) -> tuple[Client, ClientAccess]:
+    """The client and how the user reaches it, or Http404. Not audited: the caller logs what it reads."""
+    client = Client.objects.select_related("municipality").filter(pk=client_id).first()
+    access = client_access(user, client) if client is not None else None
+    if client is None or access is None:
+        raise Http404
+    return client, access
+
+
+def _certificates(client: Client) -> QuerySet[Certificate]:
+    return (
+        Certificate.objects.filter(client=client)
+        .select_related("care_unit", "registered_by")
+        .prefetch_related(
+            Prefetch("diagnoses", queryset=Diagnosis.objects.order_by("position")),
+            Prefetch("periods", queryset=CertificatePeriod.objects.order_by("start", "pk")),
+        )
+        .order_by("-issued_on", "-pk")
+    )
+
+
+def certificate_list_for(*, user: User, client: Client, access: ClientAccess, via: str = "web") -> list[Certificate]:
+    """The client's certificates, newest first (one event for the list)."""
+    certificates = list(_certificates(client))
+    audit_log(
+        actor=user,
+        action="certificate.listed",
+        client_id=client.pk,
+        acting_for=access.acting_for,
+        data={"via": via, "count": len(certificates)},
+    )
+    return certificates
+
+
+def certificate_get_for(
+    *, user: User, client_id: int, certificate_id: int, via: str = "web", audit: bool = True
+) -> tuple[Certificate, ClientAccess]:
+    """One certificate of a visible client, or Http404; the read is audited."""
+    client, access = client_for(user=user, client_id=client_id)
+    certificate = _certificates(client).filter(pk=certificate_id).first()
+    if certificate is None:
+        raise Http404
+    certificate.client = client  # already loaded; saves a query
+    if audit:
+        audit_log(
+            actor=user,
+            action="certificate.viewed",
+            client_id=client.pk,
+            acting_for=access.acting_for,
+            obj=certificate,
+            data={"via": via},
+        )
+    return certificate, access
+
+
+def quality_input_of(certificate: Certificate) -> QualityInput:
+    return QualityInput(
+        issued_on=certificate.issued_on,
+        diagnosis_codes=[d.code for d in certificate.diagnoses.all()],
+        functional_impairment=certificate.functional_impairment,
+        activity_limitation=certificate.activity_limitation,
+        basis=certificate.basis,
+        prognosis=certificate.prognosis,
+        periods=[Period(p.start, p.end, p.degree) for p in certificate.periods.all()],
+    )
+
+
+def quality_findings(certificate: Certificate) -> list[Finding]:
+    return check(quality_input_of(certificate))
+
+
+def max_gap_for_unit(unit: Unit | None) -> int:
+    if unit is None:
+        return DEFAULT_MAX_GAP
+    from .models import UnitCertificateSettings
+
+    row = UnitCertificateSettings.objects.filter(unit=unit).only("max_gap").first()
+    return row.max_gap if row is not None else DEFAULT_MAX_GAP
+
+
+def sick_leave_of(
+    certificates: Sequence[Certificate], *, on: datetime.date, max_gap: int = DEFAULT_MAX_GAP
+) -> SickLeave:
+    return sick_leave_as_of([c.as_span() for c in certificates], on, max_gap)
+
+
+def sick_leave_for(
+    *,
+    user: User,
+    client: Client,
+    access: ClientAccess,
+    on: datetime.date | None = None,
+    max_gap: int | None = None,
+    via: str = "web",
+    certificates: Sequence[Certificate] | None = None,
+) -> tuple[SickLeave, list[Certificate]]:
+    """The client's spells as of a date (default today) with the unit's max_gap; the read is audited.
+
+    Pass `certificates` when they are already loaded (for the same client).
+    """
+    certificates = list(certificates) if certificates is not None else list(_certificates(client))
+    on = on or timezone.localdate()
+    gap = max_gap if max_gap is not None else max_gap_for_unit(access.acting_for.unit)
+    sick_leave = sick_leave_of(certificates, on=on, max_gap=gap)
+    audit_log(
+        actor=user,
+        action="sick_leave.viewed",
+        client_id=client.pk,
+        acting_for=access.acting_for,
+        data={"via": via, "max_gap": gap},
+    )
+    return sick_leave, certificates
+
+
+def sgi_current(client: Client) -> SgiStatus | None:
+    return client.sgi_statuses.select_related("recorded_by").order_by("-recorded_on", "-pk").first()
+
+
+def sgi_history(client: Client) -> list[SgiStatus]:
+    return list(client.sgi_statuses.select_related("recorded_by").order_by("-recorded_on", "-pk"))
+
+
+def open_case_of(client: Client, access: ClientAccess) -> Case | None:
+    cases = client.cases.filter(status=CaseStatus.OPEN).order_by("-opened_on", "-pk")
+    if access.acting_for.unit is not None:
+        in_unit = cases.filter(unit=access.acting_for.unit).first()
+        if in_unit is not None:
+            return in_unit
+    return cases.first()
+
+
+# --- Tasks for the worklist -------------------------------------------------------------------
+
+
+class TaskRow(NamedTuple):
+    client_id: int
+    due_on: datetime.date
+    kind: str
+
+
+SGI_CHECK = "sgi_check"
+CERTIFICATE_EXPIRING = "certificate_expiring"
+CERTIFICATE_EXPIRED = "certificate_expired"
+
+
+def _clients_in_method(user: User, client: Client | None = None) -> QuerySet[Client]:
+    """Visible clients with an open case: tasks are only made for ongoing work."""
+    clients = visible_clients(user).filter(Exists(Case.objects.filter(client=OuterRef("pk"), status=CaseStatus.OPEN)))
+    return clients.filter(pk=client.pk) if client is not None else clients
+
+
+def clients_needing_sgi_check(
+    user: User, today: datetime.date | None = None, *, client: Client | None = None
+) -> list[TaskRow]:
+    """Clients sick-listed today whose SGI status is unknown: "apply for sjukpenning / check SGI".
+
+    Due on the first day of the period covering today.
+    """
+    today = today or timezone.localdate()
+    latest_status = SgiStatus.objects.filter(client=OuterRef("pk")).order_by("-recorded_on", "-pk").values("status")[:1]
+    covering = CertificatePeriod.objects.filter(
+        certificate__client=OuterRef("pk"), start__lte=today, end__gte=today
+    ).order_by("start")
+    rows = (
+        _clients_in_method(user, client)
+        .annotate(sgi=Subquery(latest_status), sick_from=Subquery(covering.values("start")[:1]))
+        .filter(sick_from__isnull=False)
+        .filter(Q(sgi__isnull=True) | Q(sgi=SgiStatusValue.UNKNOWN))
+        .order_by("sick_from", "pk")
+        .values_list("pk", "sick_from")
+    )
+    return [TaskRow(client_id, due_on, SGI_CHECK) for client_id, due_on in rows]
+
+
+def certificates_expiring(
+    user: User, today: datetime.date | None = None, *, client: Client | None = None
+) -> list[TaskRow]:
+    """Clients whose last certified day is within 14 days, or has passed without a newer certificate.
+
+    Due on that last day; the kind tells whether it is still ahead (expiring) or past (expired).
+    """
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    rows = (
+        CertificatePeriod.objects.filter(certificate__client__in=_clients_in_method(user, client))
+        .values("certificate__client_id")
+        .annotate(last_day=Max("end"))
+        .filter(last_day__lte=horizon)
+        .order_by("last_day", "certificate__client_id")
+        .values_list("certificate__client_id", "last_day")
+    )
+    return [
+        TaskRow(client_id, last_day, CERTIFICATE_EXPIRING if last_day >= today else CERTIFICATE_EXPIRED)
+        for client_id, last_day in rows
+    ]
+
+
+def client_tasks(*, user: User, client: Client, today: datetime.date | None = None) -> list[TaskRow]:
+    """This client's certificate and SGI tasks (shown on the client page until the worklist takes them)."""
+    return [
+        *clients_needing_sgi_check(user, today, client=client),
+        *certificates_expiring(user, today, client=client),
+    ]
+
+
+# --- Care units ---------------------------------------------------------------------------------
+
+
+def care_unit_search(query: str = "", *, limit: int = 50) -> QuerySet[CareUnit]:
+    """Active care units (not merged away) whose name, HSA-id or municipality matches."""
+    units = CareUnit.objects.filter(merged_into__isnull=True)
+    for term in (query or "").split():
+        units = units.filter(Q(name__icontains=term) | Q(hsa_id__icontains=term) | Q(municipality__icontains=term))
+    return units.order_by("name", "pk")[:limit]
+
+
+def may_see_completeness(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in COMPLETENESS_ROLES)
+
+
+@dataclass(frozen=True)
+class CareUnitCompleteness:
+    care_unit: CareUnit
+    certificates: int
+    complete: int  # certificates without findings
+    findings: int
+
+    @property
+    def share_complete(self) -> float:
+        return self.complete / self.certificates if self.certificates else 0.0
+
+    @property
+    def mean_findings(self) -> float:
+        return self.findings / self.certificates if self.certificates else 0.0
+
+
+def care_unit_completeness(*, user: User) -> list[CareUnitCompleteness]:
+    """Certificate completeness per care unit over the certificates of the clients the user sees.
+
+    Poorest first (lowest share complete, then most findings per certificate).
+    """
+    if not may_see_completeness(user):
+        raise Http404
+    certificates = (
+        Certificate.objects.filter(client__in=visible_clients(user))
+        .select_related("care_unit")
+        .prefetch_related("diagnoses", "periods")
+    )
+    totals: dict[int, list[int]] = {}
+    units: dict[int, CareUnit] = {}
+    for certificate in certificates:
+        count = len(quality_findings(certificate))
+        units[certificate.care_unit_id] = certificate.care_unit
+        row = totals.setdefault(certificate.care_unit_id, [0, 0, 0])
+        row[0] += 1
+        row[1] += count == 0
+        row[2] += count
+    result = [CareUnitCompleteness(units[pk], n, complete, findings) for pk, (n, complete, findings) in totals.items()]
+    audit_log(actor=user, action="certificate.completeness_viewed", data={"care_units": len(result)})
+    return sorted(result, key=lambda r: (r.share_complete, -r.mean_findings, r.care_unit.name))

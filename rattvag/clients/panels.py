@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 PanelFunction = Callable[["HttpRequest", "Client", "ClientAccess"], "dict[str, Any] | None"]
 
-CLIENT_PANELS: list[str] = []
+CLIENT_PANELS: list[str] = [
+    "rattvag.certificates.panels.client_panel",
+]
 
 
 def render_client_panels(request: HttpRequest, client: Client, access: ClientAccess) -> list[SafeString]:

@@ -163,3 +163,23 @@ def access_grant_create(*, actor: User, client: Client, reason: str) -> AccessGr
             data={"grant_id": grant.pk},
         )
     return grant
+
+
+def case_assign_nurse(*, actor: User, case: Case, nurse: User) -> Case:
+    """Assign a nurse of the case's unit; she then sees the client (see access.py)."""
+    access = client_access(actor, case.client)
+    if access is None or actor.role not in {Role.CASEWORKER, Role.UNIT_MANAGER}:
+        raise Case.DoesNotExist
+    if nurse.role != Role.NURSE or not nurse.units.filter(pk=case.unit_id).exists():
+        raise ValidationError({"nurse": _("Choose a nurse of the case's unit.")})
+    with transaction.atomic():
+        case.nurses.add(nurse)
+        audit_log(
+            actor=actor,
+            action="case.updated",
+            client_id=case.client_id,
+            acting_for=access.acting_for,
+            obj=case,
+            data={"fields": ["nurses"]},
+        )
+    return case

@@ -255,6 +255,24 @@ def healthcare_requests_unanswered(user: User, today: datetime.date | None = Non
     )
 
 
+def consents_expiring(user: User, today: datetime.date | None = None, within_days: int = 14) -> QuerySet[Consent]:
+    """Valid consents of the clients a staff member sees that end within `within_days` (for the worklist)."""
+    today = today or timezone.localdate()
+    if user.role == Role.PARTNER_OFFICER:
+        return Consent.objects.none()
+    return (
+        valid_consents(today)
+        .filter(
+            client__in=visible_clients(user).values("pk"),
+            until_case_closes=False,
+            valid_until__lte=today + datetime.timedelta(days=within_days),
+        )
+        .select_related("partner", "client")
+        .prefetch_related("purpose_grants")
+        .order_by("valid_until", "pk")
+    )
+
+
 # --- the partner officer's start page ----------------------------------------------------------
 
 

@@ -26,17 +26,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[str | None, str]] = [(reverse("core:home"), _("Start"))]
     if user.role in UNIT_STAFF_ROLES:
         items.append((url_if_installed("clients:list"), _("Clients")))
+    if user.role in {Role.CASEWORKER, Role.UNIT_MANAGER}:
+        items.append((url_if_installed("certificates:care_units"), _("Care units")))
     if user.role == Role.PARTNER_OFFICER:
         items.append((url_if_installed("consent:partner_home"), _("Shared clients")))
     if user.role == Role.UNIT_MANAGER:
         items.append((url_if_installed("audit:review"), _("Log review")))
     if user.role == Role.ADMIN or user.is_staff:
         items.append((url_if_installed("admin:index"), _("Administration")))
-    path = request.path
-    return {
-        "nav_items": [
-            {"url": url, "label": label, "active": path == url or (url != "/" and path.startswith(url))}
-            for url, label in items
-            if url is not None
-        ]
-    }
+    present = [(url, label) for url, label in items if url is not None]
+    # The longest address that the current path starts with is the one active item.
+    matches = [url for url, _label in present if request.path == url or (url != "/" and request.path.startswith(url))]
+    active = max(matches, key=len) if matches else None
+    return {"nav_items": [{"url": url, "label": label, "active": url == active} for url, label in present]}

@@ -23,9 +23,8 @@ from django.utils import timezone
 
 from rattvag.accounts.models import Role, Unit, User
 from rattvag.accounts.provisioning import provision
-from rattvag.audit.services import ActingFor, audit_log
-from rattvag.clients.models import Case, Client, Outcome
-from rattvag.clients.services import case_close, client_create
+from rattvag.clients.models import Client, Outcome
+from rattvag.clients.services import case_assign_nurse, case_close, client_create
 
 DEMO_SEED = 2026
 DEMO_PASSWORD = "RattVag-demo-2026"  # noqa: S105 - shared by the demo users, printed at the end on purpose
@@ -229,19 +228,6 @@ def demo_data_present() -> bool:
     return Client.objects.filter(municipality__code__in=DEMO_MUNICIPALITY_CODES).exists()
 
 
-def _assign_nurse(*, actor: User, case: Case, nurse: User) -> None:
-    # No service assigns nurses yet; this does what one would, audit event included.
-    case.nurses.add(nurse)
-    audit_log(
-        actor=actor,
-        action="case.updated",
-        client_id=case.client_id,
-        acting_for=ActingFor(unit=case.unit),
-        obj=case,
-        data={"fields": ["nurses"]},
-    )
-
-
 def seed_demo(*, today: datetime.date | None = None) -> DemoResult:
     """Build the demo data once. Returns created=False, and writes nothing, when it is already there."""
     if demo_data_present():
@@ -276,5 +262,5 @@ def seed_demo(*, today: datetime.date | None = None) -> DemoResult:
                 closed_on = opened_on + datetime.timedelta(days=spec.closed_days_after_opening)
                 case_close(actor=caseworker, case=case, outcome=spec.outcome, closed_on=closed_on)
             if spec.nurse_assigned:
-                _assign_nurse(actor=caseworker, case=case, nurse=nurse)
+                case_assign_nurse(actor=caseworker, case=case, nurse=nurse)
     return DemoResult(created=True, clients=len(planned), logins=demo_logins())

@@ -88,3 +88,34 @@ def test_caseworker_registers_a_certificate_and_sees_the_timeline(
     assert "Inte inom de intygade perioderna" in numbers
     assert panel.get_by_text("Ansök om sjukpenning / kontrollera SGI", exact=False).is_visible()
     assert_accessible(page)
+
+
+def test_manager_reads_completeness_and_merges_duplicate_care_units(page, world, browser_login, assert_accessible):
+    from rattvag.certificates.models import CareUnit
+    from rattvag.certificates.services import CareUnitData, certificate_register
+    from rattvag.certificates.tests.factories import certificate_data
+
+    certificate_register(
+        actor=world.caseworker,
+        client=world.client_a,
+        data=certificate_data(care_unit=CareUnitData(name="VC Andersberg"), prognosis=""),
+    )
+    CareUnit.objects.create(name="Vårdcentralen Andersberg", hsa_id="SE-ANDERSBERG")
+    browser_login(world.manager)
+
+    page.goto("/clients/certificates/care-units/")
+    assert "VC Andersberg" in page.get_by_test_id("completeness").inner_text()
+    page.get_by_label("Sök på namn, HSA-id eller kommun").fill("andersberg")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_text("SE-ANDERSBERG").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Slå ihop dubbletter av vårdenheter").click()
+    page.get_by_label("Vårdenhet att behålla").select_option(label="Vårdcentralen Andersberg")
+    page.get_by_label("Dubblett att slå ihop med den").select_option(label="VC Andersberg")
+    assert_accessible(page)
+    page.get_by_role("button", name="Slå ihop vårdenheterna").click()
+    page.wait_for_load_state()
+    assert "Vårdcentralen Andersberg" in page.get_by_test_id("completeness").inner_text()
+    assert "VC Andersberg" not in page.get_by_test_id("completeness").inner_text()

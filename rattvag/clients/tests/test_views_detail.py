@@ -107,8 +107,9 @@ def empty_panel(request, client, access):
     return None
 
 
-def test_no_panels_registered_by_default():
-    assert panels.CLIENT_PANELS == []
+def test_the_installed_panels_show_on_the_client_page(world, login_as):
+    content = _detail(world, login_as(world.caseworker)).content.decode()
+    assert 'id="certificates-heading"' in content
 
 
 # --- Edit ---

@@ -218,3 +218,15 @@ def test_replacement_cannot_predate_the_old_consent(world):
             form="written",
             given_on=timezone.localdate() - DAY,
         )
+
+
+def test_consents_expiring_for_the_worklist(world, make_consent):
+    from rattvag.consent.selectors import consents_expiring
+
+    today = timezone.localdate()
+    soon = make_consent(world.client_a, partner=world.fk, valid_until=today + 7 * DAY)
+    make_consent(world.client_a, partner=world.fk, valid_until=today + 60 * DAY)
+    make_consent(world.client_a, partner=world.fk, valid_until=today + 3 * DAY, withdrawn_on=today)
+    make_consent(world.client_b, partner=world.fk, valid_until=today + 3 * DAY)
+    assert list(consents_expiring(world.caseworker, today)) == [soon]
+    assert list(consents_expiring(world.partner_officer, today)) == []

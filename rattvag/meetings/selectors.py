@@ -1,0 +1,169 @@
+"""Reads of meetings and SIPs, scoped by rattvag.clients.access (through .permissions) and audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from rattvag.accounts.models import Partner, User
+from rattvag.clients.access import ClientAccess
+from rattvag.clients.models import Client
+
+from .models import AgreedAction, Meeting, MeetingParticipant, MeetingStatus, Sip, SipVersion
+from .permissions import audit_read, client_for_read, client_for_write, client_visible, shows_sip, staff_of_client
+
+if TYPE_CHECKING:
+    import datetime
+
+
+def meetings_queryset() -> QuerySet[Meeting]:
+    participants = MeetingParticipant.objects.select_related("user", "partner").order_by("pk")
+    actions = AgreedAction.objects.select_related("responsible_user", "responsible_partner").order_by(
+        "due_on", "pk"
+    )
+    return Meeting.objects.select_related("organiser").prefetch_related(
+        Prefetch("participants", queryset=participants), Prefetch("agreed_actions", queryset=actions)
+    )
+
+
+def meetings_visible(*, user: User, client: Client, access: ClientAccess) -> QuerySet[Meeting]:
+    """The client's meetings; a partner officer sees only those their organisation is invited to."""
+    meetings = meetings_queryset().filter(client=client)
+    if access.is_partner:
+        if not access.shows("meetings"):
+            return meetings.none()
+        meetings = meetings.filter(participants__partner_id=user.partner_id).distinct()
+    return meetings.order_by("-starts_at", "-pk")
+
+
+def meeting_list_for(*, user: User, client_id: int, via: str = "web") -> tuple[Client, ClientAccess, list[Meeting]]:
+    """The client's meetings (audited as `meeting.viewed`)."""
+    client, access = client_for_read(
+        user=user, client_id=client_id, action="meeting.viewed", section="meetings", via=via
+    )
+    return client, access, list(meetings_visible(user=user, client=client, access=access))
+
+
+def meeting_get_for(
+    *, user: User, client_id: int, meeting_id: int, via: str = "web", action: str = "meeting.viewed"
+) -> tuple[Meeting, ClientAccess]:
+    """One meeting, if the user sees it (else Http404); the read is audited under `action`."""
+    client, access = client_visible(user=user, client_id=client_id, section="meetings")
+    meeting = meetings_visible(user=user, client=client, access=access).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    meeting.client = client
+    audit_read(user=user, client=client, access=access, action=action, obj=meeting, via=via)
+    return meeting, access
+
+
+def meeting_for_write(*, user: User, client_id: int, meeting_id: int) -> tuple[Meeting, ClientAccess]:
+    """A meeting for a write by staff (else Http404); the service audits the write."""
+    client, access = client_for_write(user=user, client_id=client_id)
+    meeting = meetings_queryset().filter(pk=meeting_id, client=client).first()
+    if meeting is None:
+        raise Http404
+    meeting.client = client
+    return meeting, access
+
+
+def staff_choices(*, client: Client) -> QuerySet[User]:
+    return User.objects.filter(staff_of_client(client)).distinct().order_by("first_name", "last_name", "pk")
+
+
+def partner_choices() -> QuerySet[Partner]:
+    return Partner.objects.order_by("name", "pk")
+
+
+@dataclass
+class MeetingsPanel:
+    upcoming: list[Meeting] = field(default_factory=list)
+    past: list[Meeting] = field(default_factory=list)
+    open_actions: list[AgreedAction] = field(default_factory=list)
+
+
+def meetings_panel(*, user: User, client: Client, access: ClientAccess, past_limit: int = 5) -> MeetingsPanel:
+    """For the client page (the page has audited the read): upcoming and recent meetings, open agreed actions."""
+    panel = MeetingsPanel()
+    now = timezone.now()
+    for meeting in meetings_visible(user=user, client=client, access=access):
+        if meeting.status == MeetingStatus.PLANNED and meeting.starts_at >= now:
+            panel.upcoming.append(meeting)
+        elif len(panel.past) < past_limit:
+            panel.past.append(meeting)
+        panel.open_actions.extend(a for a in meeting.agreed_actions.all() if a.done_on is None)
+    panel.upcoming.reverse()  # soonest first
+    panel.open_actions.sort(key=lambda a: (a.due_on is None, a.due_on, a.pk))
+    return panel
+
+
+# --- SIP ------------------------------------------------------------------------------------------
+
+
+def sip_versions_queryset() -> QuerySet[SipVersion]:
+    return SipVersion.objects.select_related("created_by", "meeting", "sip").prefetch_related("partners")
+
+
+def current_sip(*, client: Client) -> Sip | None:
+    """The client's SIP in force (not ended), if any."""
+    return Sip.objects.filter(client=client, ended_on__isnull=True).order_by("-pk").first()
+
+
+def current_sip_version(*, client: Client) -> SipVersion | None:
+    """The current version of the client's SIP in force (the highest number), if any."""
+    return sip_versions_queryset().filter(sip__client=client, sip__ended_on__isnull=True).order_by("-number").first()
+
+
+@dataclass
+class SipOverview:
+    sip: Sip | None
+    current: SipVersion | None
+    versions: list[SipVersion]
+    ended: list[Sip]
+
+
+def sip_overview(*, client: Client) -> SipOverview:
+    sip = current_sip(client=client)
+    versions = list(sip_versions_queryset().filter(sip=sip).order_by("-number")) if sip is not None else []
+    ended = list(Sip.objects.filter(client=client, ended_on__isnull=False).order_by("-ended_on", "-pk"))
+    return SipOverview(sip=sip, current=versions[0] if versions else None, versions=versions, ended=ended)
+
+
+def sip_get_for(*, user: User, client_id: int, via: str = "web") -> tuple[Client, ClientAccess, SipOverview]:
+    """The client's SIP with every version (audited as `sip.viewed`)."""
+    client, access = client_for_read(user=user, client_id=client_id, action="sip.viewed", section="sip", via=via)
+    return client, access, sip_overview(client=client)
+
+
+def sip_version_get_for(
+    *, user: User, client_id: int, version_id: int, via: str = "web", action: str = "sip.viewed"
+) -> tuple[SipVersion, ClientAccess]:
+    """One SIP version of the client (ended SIPs included), if the user sees the SIP (else Http404)."""
+    client, access = client_visible(user=user, client_id=client_id, section="sip")
+    version = sip_versions_queryset().filter(pk=version_id, sip__client=client).first()
+    if version is None:
+        raise Http404
+    version.sip.client = client
+    audit_read(user=user, client=client, access=access, action=action, obj=version, via=via)
+    return version, access
+
+
+def sip_meeting_choices(*, client: Client) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(client=client).exclude(status=MeetingStatus.CANCELLED).order_by("-starts_at")
+
+
+def sip_panel(*, client: Client, access: ClientAccess) -> SipVersion | None:
+    """For the client page (not audited again): the current SIP version, if the user sees SIPs."""
+    if not shows_sip(access):
+        return None
+    return current_sip_version(client=client)
+
+
+def sip_follow_up_overdue(version: SipVersion | None, today: datetime.date | None = None) -> bool:
+    if version is None:
+        return False
+    return version.follow_up_on < (today or timezone.localdate())

@@ -77,7 +77,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     municipality = factory.SubFactory(MunicipalityFactory)
     # Serial 000 is never issued, so serials run 001-999.
     personal_number = factory.Sequence(
-        lambda n: make_personal_number(datetime.date(1980, 1, 1) + datetime.timedelta(days=n * 37), n % 999 + 1)
+        lambda n: make_personal_number(datetime.date(1960, 1, 1) + datetime.timedelta(days=(n * 37) % 18000), n % 999 + 1)
     )
     first_name = factory.Faker("first_name", locale="sv_SE")
     last_name = factory.Faker("last_name", locale="sv_SE")

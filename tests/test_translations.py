@@ -9,7 +9,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = sorted(ROOT.glob("rattvag/*/locale/sv/LC_MESSAGES/django.po"))
-ENTRY = re.compile(r'(?P<flags>(?:#,[^\n]*\n)?)(?:#\|[^\n]*\n)*msgid "(?P<id>(?:[^"\\]|\\.)*)"\n(?:msgid_plural[^\n]*\n)?(?P<strs>(?:msgstr(?:\[\d\])? "(?:[^"\\]|\\.)*"\n(?:"(?:[^"\\]|\\.)*"\n)*)+)')
+ENTRY = re.compile(
+    r'(?P<flags>(?:#,[^\n]*\n)?)(?:#\|[^\n]*\n)*msgid "(?P<id>(?:[^"\\]|\\.)*)"\n'
+    r"(?:msgid_plural[^\n]*\n)?"
+    r'(?P<strs>(?:msgstr(?:\[\d\])? "(?:[^"\\]|\\.)*"\n(?:"(?:[^"\\]|\\.)*"\n)*)+)'
+)
 
 
 def test_every_app_with_strings_has_a_swedish_catalogue():

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import StrictBool
 
-from rattvag.accounts.models import Unit
+from rattvag.accounts.models import Role, Unit
 from rattvag.clients.access import ClientAccess, client_access
 from rattvag.clients.models import Case, CaseStatus, Client, Outcome
 from rattvag.clients.personal_numbers import parse_personal_number
@@ -115,8 +115,13 @@ def case_out(case: Case) -> dict[str, object]:
     }
 
 
-def client_out(client: Client, *, sees_protected_identity: bool, cases: Iterable[Case]) -> dict[str, object]:
-    """The client as the API shows it: name and contact details withheld (null) where protected."""
+def client_out(
+    client: Client, *, sees_protected_identity: bool, cases: Iterable[Case], shows_contact_details: bool = True
+) -> dict[str, object]:
+    """The client as the API shows it: name and contact details withheld (null) where protected.
+
+    Contact details are also withheld from partner officers whose consent does not cover them.
+    """
     hidden = client.protected_identity and not sees_protected_identity
     out: dict[str, object] = {
         "id": client.pk,
@@ -126,7 +131,8 @@ def client_out(client: Client, *, sees_protected_identity: bool, cases: Iterable
         "cases": [case_out(case) for case in cases],
     }
     for name in _HIDDEN_WHEN_PROTECTED:
-        out[name] = None if hidden else getattr(client, name)
+        withheld = hidden or (name in _CONTACT_FIELDS and not shows_contact_details)
+        out[name] = None if withheld else getattr(client, name)
     return out
 
 
@@ -188,6 +194,8 @@ def _client_page(request: HttpRequest, *, query: str, limit: int, offset: int) -
             client,
             sees_protected_identity=not client.protected_identity or client.pk in shown,
             cases=client.cases_newest_first,  # type: ignore[attr-defined]
+            # A list is a summary: partners get contact details, where consent allows, one client at a time.
+            shows_contact_details=user.role != Role.PARTNER_OFFICER,
         )
         for client in page
     ]
@@ -211,5 +219,8 @@ def get_client(request: HttpRequest, client_id: int = Path(..., ge=1, le=MAX_ID)
     """One client with their cases; 404 when it does not exist or you may not see it. The read is logged."""
     client, access = client_get_for(user=request_user(request), client_id=client_id, via="api")
     return client_out(
-        client, sees_protected_identity=access.sees_protected_identity, cases=cases_of_client(client=client)
+        client,
+        sees_protected_identity=access.sees_protected_identity,
+        cases=cases_of_client(client=client),
+        shows_contact_details=access.shows("contact_details"),
     )

@@ -11,9 +11,12 @@ if TYPE_CHECKING:
     from rattvag.clients.models import Client
 
 
-def client_panel(request: HttpRequest, client: Client, access: ClientAccess) -> dict[str, Any]:
+def client_panel(request: HttpRequest, client: Client, access: ClientAccess) -> dict[str, Any] | None:
     """For rattvag.clients.panels: the template and its context (the reads are audited)."""
     from .views import sick_leave_context
+
+    if not access.shows("certificates"):
+        return None
 
     context = sick_leave_context(user=request.user, client=client, access=access)  # type: ignore[arg-type]
     return {"template": "certificates/_client_panel.html", "context": context}

@@ -27,11 +27,17 @@ EXPIRY_WARNING_DAYS = 14
 COMPLETENESS_ROLES = frozenset({Role.CASEWORKER, Role.UNIT_MANAGER})
 
 
-def client_for(*, user: User, client_id: int) -> tuple[Client, ClientAccess]:
-    """The client and how the user reaches it, or Http404. Not audited: the caller logs what it reads."""
+def client_for(*, user: User, client_id: int, for_writing: bool = False) -> tuple[Client, ClientAccess]:
+    """The client and how the user reaches it, or Http404. Not audited: the caller logs what it reads.
+
+    A partner officer reaches certificates only when a consent purpose covers them, and never
+    writes them: registering and correcting certificates is the municipality's work.
+    """
     client = Client.objects.select_related("municipality").filter(pk=client_id).first()
     access = client_access(user, client) if client is not None else None
-    if client is None or access is None:
+    if client is None or access is None or not access.shows("certificates"):
+        raise Http404
+    if for_writing and access.is_partner:
         raise Http404
     return client, access
 

@@ -133,8 +133,9 @@ _PLAIN_FIELDS = (
 
 
 def _require_access(actor: User, client: Client) -> ClientAccess:
+    """Writers are the municipality's staff who may see the client; partners never write here."""
     access = client_access(actor, client)
-    if access is None:
+    if access is None or access.is_partner:
         raise Http404
     return access
 

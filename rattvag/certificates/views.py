@@ -104,7 +104,7 @@ def overview(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_POST
 def sgi_record(request: HttpRequest, client_id: int) -> HttpResponse:
     user = _user(request)
-    client, access = selectors.client_for(user=user, client_id=client_id)
+    client, access = selectors.client_for(user=user, client_id=client_id, for_writing=True)
     form = SgiStatusForm(request.POST, prefix="sgi")
     if form.is_valid():
         try:
@@ -220,8 +220,8 @@ def _save(
 @require_http_methods(["GET", "POST"])
 def certificate_register(request: HttpRequest, client_id: int) -> HttpResponse:
     user = _user(request)
+    client, access = selectors.client_for(user=user, client_id=client_id, for_writing=True)
     if request.method == "POST":
-        client, access = selectors.client_for(user=user, client_id=client_id)
         return _save(request, client=client, access=access, formset=CertificateFormSet(request.POST), certificate=None)
     # Showing the form shows who the client is: an audited read.
     client, access = client_get_for(user=user, client_id=client_id, purpose="certificate")
@@ -236,6 +236,8 @@ def certificate_edit(request: HttpRequest, client_id: int, certificate_id: int) 
     certificate, access = selectors.certificate_get_for(
         user=user, client_id=client_id, certificate_id=certificate_id, audit=request.method == "GET"
     )
+    if access.is_partner:
+        raise Http404
     client = certificate.client
     if request.method == "POST":
         formset = CertificateFormSet(request.POST)

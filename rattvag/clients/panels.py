@@ -25,6 +25,7 @@ PanelFunction = Callable[["HttpRequest", "Client", "ClientAccess"], "dict[str, A
 
 CLIENT_PANELS: list[str] = [
     "rattvag.certificates.panels.client_panel",
+    "rattvag.consent.panels.client_panel",
 ]
 
 

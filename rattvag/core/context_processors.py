@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from rattvag.accounts.models import UNIT_STAFF_ROLES, Role
+from rattvag.accounts.models import UNIT_STAFF_ROLES, PartnerKind, Role
 
 
 def url_if_installed(name: str) -> str | None:
@@ -30,6 +30,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((url_if_installed("certificates:care_units"), _("Care units")))
     if user.role == Role.PARTNER_OFFICER:
         items.append((url_if_installed("consent:partner_home"), _("Shared clients")))
+    if user.role in UNIT_STAFF_ROLES or (
+        user.role == Role.PARTNER_OFFICER and user.partner is not None and user.partner.kind == PartnerKind.FK
+    ):
+        items.append((url_if_installed("consent:consultation_list"), _("Case consultations")))
     if user.role == Role.UNIT_MANAGER:
         items.append((url_if_installed("audit:review"), _("Log review")))
     if user.role == Role.ADMIN or user.is_staff:

@@ -8,8 +8,6 @@ from django.template import loader
 
 from rattvag.accounts.models import UNIT_STAFF_ROLES, Role
 
-from .context_processors import url_if_installed
-
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -17,7 +15,9 @@ def home(request: HttpRequest) -> HttpResponse:
     role = request.user.role  # type: ignore[union-attr]
     if role in UNIT_STAFF_ROLES:
         return redirect("clients:list")
-    context = {"role": role, "Role": Role, "partner_home_url": url_if_installed("consent:partner_home")}
+    if role == Role.PARTNER_OFFICER and request.user.partner_id is not None:  # type: ignore[union-attr]
+        return redirect("consent:partner_home")
+    context = {"role": role, "Role": Role}
     return render(request, "core/home.html", context)
 
 

@@ -121,3 +121,12 @@ def staff_of_client(client: Client) -> Q:
     unit_ids = client.cases.values("unit_id")
     nurse_ids = Case.nurses.through.objects.filter(case__client=client).values("user_id")
     return Q(is_active=True, role__in=WRITER_ROLES) & (Q(units__in=unit_ids) | Q(pk__in=nurse_ids))
+
+
+def client_for_write_api(*, user: User, client_id: int) -> tuple[Client, ClientAccess]:
+    """For an API write: Http404 if the client is invisible, PermissionRefused (403) if the user sees it
+    but may not write. Not audited here: the service audits the write."""
+    client, access = _access_or_404(user, client_id)
+    if not may_write(user, access):
+        raise PermissionRefused(_("Only the municipality's staff can do this."))
+    return client, access

@@ -49,7 +49,13 @@ def meeting_list_for(*, user: User, client_id: int, via: str = "web") -> tuple[C
 
 
 def meeting_get_for(
-    *, user: User, client_id: int, meeting_id: int, via: str = "web", action: str = "meeting.viewed"
+    *,
+    user: User,
+    client_id: int,
+    meeting_id: int,
+    via: str = "web",
+    action: str = "meeting.viewed",
+    document: str = "",
 ) -> tuple[Meeting, ClientAccess]:
     """One meeting, if the user sees it (else Http404); the read is audited under `action`."""
     client, access = client_visible(user=user, client_id=client_id, section="meetings")
@@ -57,7 +63,7 @@ def meeting_get_for(
     if meeting is None:
         raise Http404
     meeting.client = client
-    audit_read(user=user, client=client, access=access, action=action, obj=meeting, via=via)
+    audit_read(user=user, client=client, access=access, action=action, obj=meeting, via=via, document=document)
     return meeting, access
 
 
@@ -140,7 +146,13 @@ def sip_get_for(*, user: User, client_id: int, via: str = "web") -> tuple[Client
 
 
 def sip_version_get_for(
-    *, user: User, client_id: int, version_id: int, via: str = "web", action: str = "sip.viewed"
+    *,
+    user: User,
+    client_id: int,
+    version_id: int,
+    via: str = "web",
+    action: str = "sip.viewed",
+    document: str = "",
 ) -> tuple[SipVersion, ClientAccess]:
     """One SIP version of the client (ended SIPs included), if the user sees the SIP (else Http404)."""
     client, access = client_visible(user=user, client_id=client_id, section="sip")
@@ -148,7 +160,7 @@ def sip_version_get_for(
     if version is None:
         raise Http404
     version.sip.client = client
-    audit_read(user=user, client=client, access=access, action=action, obj=version, via=via)
+    audit_read(user=user, client=client, access=access, action=action, obj=version, via=via, document=document)
     return version, access
 
 

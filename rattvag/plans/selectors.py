@@ -35,12 +35,13 @@ class PlanRow:
     versions: list[PlanVersion]
 
 
+def _row(plan: Plan) -> PlanRow:
+    versions = sorted(plan.versions.all(), key=lambda v: -v.number)
+    return PlanRow(plan=plan, current=versions[0] if versions else None, versions=versions)
+
+
 def _rows(plans: QuerySet[Plan]) -> list[PlanRow]:
-    rows = []
-    for plan in plans:
-        versions = sorted(plan.versions.all(), key=lambda v: -v.number)
-        rows.append(PlanRow(plan=plan, current=versions[0] if versions else None, versions=versions))
-    return rows
+    return [_row(plan) for plan in plans]
 
 
 @dataclass
@@ -83,16 +84,18 @@ def plan_get_for(
         raise Http404
     plan.client = client
     audit_read(user=user, client=client, access=access, action=action, obj=plan, via=via)
-    return _rows_one(plan), access
-
-
-def _rows_one(plan: Plan) -> PlanRow:
-    versions = sorted(plan.versions.all(), key=lambda v: -v.number)
-    return PlanRow(plan=plan, current=versions[0] if versions else None, versions=versions)
+    return _row(plan), access
 
 
 def plan_version_get_for(
-    *, user: User, client_id: int, plan_id: int, number: int, via: str = "web", action: str = "plan.viewed"
+    *,
+    user: User,
+    client_id: int,
+    plan_id: int,
+    number: int,
+    via: str = "web",
+    action: str = "plan.viewed",
+    document: str = "",
 ) -> tuple[PlanVersion, ClientAccess]:
     client, access = client_visible(user=user, client_id=client_id, section=SECTION)
     version = (
@@ -103,7 +106,7 @@ def plan_version_get_for(
     if version is None:
         raise Http404
     version.plan.client = client
-    audit_read(user=user, client=client, access=access, action=action, obj=version, via=via)
+    audit_read(user=user, client=client, access=access, action=action, obj=version, via=via, document=document)
     return version, access
 
 

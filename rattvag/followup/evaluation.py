@@ -1,0 +1,88 @@
+"""Evaluating the rules the units use over many cases: configuration by unit, outcomes by case.
+
+Nothing is stored: an item exists while a rule's outcome for a case is due or overdue, and is gone
+the moment the fact that fulfils it is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .models import MethodRule, UnitRuleSetting
+from .rules import RULES, CaseFacts, Outcome, RuleDefinition, State
+
+if TYPE_CHECKING:
+    from rattvag.clients.models import Case
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """A rule as one unit uses it."""
+
+    rule: MethodRule
+    definition: RuleDefinition
+    enabled: bool
+    params: dict[str, int]
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+
+class RuleBook:
+    """Every rule with an implementation, and each unit's choices; loaded in two queries."""
+
+    def __init__(self, unit_ids: Iterable[int]) -> None:
+        self.rules = [rule for rule in MethodRule.objects.order_by("position", "code") if rule.code in RULES]
+        ids = sorted(set(unit_ids))
+        self.settings: dict[tuple[int, int], UnitRuleSetting] = {
+            (s.unit_id, s.rule_id): s for s in UnitRuleSetting.objects.filter(unit_id__in=ids)
+        }
+
+    def config(self, rule: MethodRule, unit_id: int) -> RuleConfig:
+        definition = RULES[rule.code]
+        setting = self.settings.get((unit_id, rule.pk))
+        enabled = setting.enabled if setting is not None else rule.enabled_by_default
+        layers = [rule.parameters if isinstance(rule.parameters, dict) else {}]
+        if setting is not None and isinstance(setting.parameters, dict):
+            layers.append(setting.parameters)
+        return RuleConfig(rule=rule, definition=definition, enabled=enabled, params=definition.effective(*layers))
+
+    def for_unit(self, unit_id: int, *, enabled_only: bool = True) -> list[RuleConfig]:
+        configs = [self.config(rule, unit_id) for rule in self.rules]
+        return [c for c in configs if c.enabled] if enabled_only else configs
+
+    def by_code(self, code: str, unit_id: int) -> RuleConfig | None:
+        rule = next((r for r in self.rules if r.code == code), None)
+        return self.config(rule, unit_id) if rule is not None else None
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    case: Case
+    config: RuleConfig
+    outcome: Outcome
+
+
+def evaluate(
+    facts: Iterable[CaseFacts], book: RuleBook, today: datetime.date, *, codes: set[str] | None = None
+) -> Iterator[CaseOutcome]:
+    """The outcome of every rule the case's unit uses (or only those in `codes`), for every case."""
+    for case_facts in facts:
+        for config in book.for_unit(case_facts.case.unit_id):
+            if codes is not None and config.code not in codes:
+                continue
+            outcome = config.definition.evaluate(case_facts, config.params, today)
+            if outcome is not None:
+                yield CaseOutcome(case_facts.case, config, outcome)
+
+
+def pending_outcomes(
+    facts: Iterable[CaseFacts], book: RuleBook, today: datetime.date, *, codes: set[str] | None = None
+) -> list[CaseOutcome]:
+    """Due and overdue outcomes, by due date (then the rule's position and the case)."""
+    found = [o for o in evaluate(facts, book, today, codes=codes) if o.outcome.state != State.FULFILLED]
+    return sorted(found, key=lambda o: (o.outcome.on or today, o.config.rule.position, o.case.pk))

@@ -1,0 +1,23 @@
+"""The process map on the client page (registered in rattvag.clients.panels.CLIENT_PANELS)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from .selectors import process_map_for
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from rattvag.accounts.models import User
+    from rattvag.clients.access import ClientAccess
+    from rattvag.clients.models import Client
+
+
+def client_panel(request: HttpRequest, client: Client, access: ClientAccess) -> dict[str, Any] | None:
+    """Where the client's case is in the method: each step done, due or not yet (the read is audited)."""
+    result = process_map_for(user=cast("User", request.user), client=client, access=access)
+    if result is None:
+        return None
+    case, steps = result
+    return {"template": "followup/_process_map.html", "context": {"process_case": case, "steps": steps}}

@@ -1,0 +1,257 @@
+"""Reads for the worklist (Att göra) and the rule settings; scoped by rattvag.clients.access.
+
+- A caseworker's worklist: the open cases of her units she is responsible for.
+- A unit manager's: every open case of her units, grouped by responsible caseworker.
+- Every other role has no worklist (404).
+The worklist costs a fixed number of queries whatever the number of cases (rules/facts.py), and
+every client shown is audited as `client.listed`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from rattvag.accounts.models import UNIT_STAFF_ROLES, Role, Unit
+from rattvag.audit.services import audit_log
+from rattvag.clients.access import ClientAccess, visible_clients
+from rattvag.clients.models import Case, CaseStatus, Client
+from rattvag.clients.selectors import audit_clients_listed, client_ids_with_visible_protected_identity
+
+from .evaluation import CaseOutcome, RuleBook, RuleConfig, pending_outcomes
+from .models import MethodRule, UnitRuleSetting
+from .process import Step, case_process_map
+from .rules import load_case_facts
+from .rules.base import State
+
+if TYPE_CHECKING:
+    from rattvag.accounts.models import User
+
+WORKLIST_ROLES = frozenset({Role.CASEWORKER, Role.UNIT_MANAGER})
+
+
+def may_use_worklist(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in WORKLIST_ROLES)
+
+
+def is_manager(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.UNIT_MANAGER)
+
+
+def worklist_cases(user: User) -> QuerySet[Case]:
+    """The open cases whose items the user sees: her own (caseworker) or her units' (manager)."""
+    if not may_use_worklist(user):
+        return Case.objects.none()
+    cases = Case.objects.filter(
+        status=CaseStatus.OPEN, unit__in=user.units.all(), client__in=visible_clients(user).values("pk")
+    )
+    if user.role == Role.CASEWORKER:
+        cases = cases.filter(responsible=user)
+    return cases
+
+
+@dataclass(frozen=True)
+class WorklistItem:
+    """One thing to do: a rule not yet fulfilled for a case. Derived on every request, never stored."""
+
+    rule: MethodRule
+    case: Case
+    due_on: datetime.date
+    overdue: bool
+    title: str
+    action: str
+    url: str
+
+    @property
+    def client(self) -> Client:
+        return self.case.client
+
+    @property
+    def client_id(self) -> int:
+        return self.case.client_id
+
+    @property
+    def responsible_id(self) -> int | None:
+        return self.case.responsible_id
+
+
+def _item(found: CaseOutcome) -> WorklistItem:
+    outcome = found.outcome
+    assert outcome.on is not None
+    return WorklistItem(
+        rule=found.config.rule,
+        case=found.case,
+        due_on=outcome.on,
+        overdue=outcome.state == State.OVERDUE,
+        title=str(outcome.title),
+        action=str(outcome.action),
+        url=outcome.url,
+    )
+
+
+def worklist_items(
+    *, cases: QuerySet[Case], today: datetime.date | None = None, rule_codes: set[str] | None = None
+) -> list[WorklistItem]:
+    """Due and overdue items of these cases, by date. Not audited: the caller audits what it shows."""
+    today = today or timezone.localdate()
+    facts = load_case_facts(cases)
+    book = RuleBook(f.case.unit_id for f in facts.values())
+    return [_item(found) for found in pending_outcomes(facts.values(), book, today, codes=rule_codes)]
+
+
+@dataclass
+class CaseworkerCount:
+    user: User | None  # None: cases without a responsible caseworker
+    overdue: int = 0
+    due: int = 0
+
+
+@dataclass
+class Worklist:
+    items: list[WorklistItem]
+    today: datetime.date
+    shows_identity_of: set[int] = field(default_factory=set)  # client ids whose name may be shown
+    per_caseworker: list[CaseworkerCount] = field(default_factory=list)  # managers only
+    overdue_per_unit: list[tuple[Unit, int]] = field(default_factory=list)  # managers only
+
+    @property
+    def overdue(self) -> list[WorklistItem]:
+        return [i for i in self.items if i.overdue]
+
+    @property
+    def due(self) -> list[WorklistItem]:
+        return [i for i in self.items if not i.overdue]
+
+
+def _summaries(user: User, items: list[WorklistItem]) -> tuple[list[CaseworkerCount], list[tuple[Unit, int]]]:
+    counts: dict[int | None, CaseworkerCount] = {}
+    for item in items:
+        row = counts.setdefault(item.case.responsible_id, CaseworkerCount(item.case.responsible))
+        if item.overdue:
+            row.overdue += 1
+        else:
+            row.due += 1
+    per_caseworker = sorted(
+        counts.values(),
+        key=lambda r: (r.user is None, -r.overdue, (r.user.get_full_name() or r.user.username) if r.user else ""),
+    )
+    overdue_by_unit = Counter(item.case.unit_id for item in items if item.overdue)
+    units = list(user.units.order_by("name", "pk"))
+    return per_caseworker, [(unit, overdue_by_unit.get(unit.pk, 0)) for unit in units]
+
+
+def worklist_for(
+    *,
+    user: User,
+    today: datetime.date | None = None,
+    rule_code: str = "",
+    responsible_id: int | None = None,
+    via: str = "web",
+) -> Worklist:
+    """The user's worklist (Http404 for roles without one), optionally one rule's items only or (for a
+    manager) one caseworker's. Writes one `client.listed` event per client shown."""
+    if not may_use_worklist(user):
+        raise Http404
+    today = today or timezone.localdate()
+    cases = worklist_cases(user)
+    all_items = worklist_items(cases=cases, today=today)
+    items = [i for i in all_items if not rule_code or i.rule.code == rule_code]
+    worklist = Worklist(items=items, today=today)
+    if is_manager(user):
+        worklist.per_caseworker, worklist.overdue_per_unit = _summaries(user, all_items)
+        if responsible_id is not None:
+            worklist.items = [i for i in items if (i.case.responsible_id or 0) == responsible_id]
+    clients = list({i.case.client_id: i.case.client for i in worklist.items}.values())
+    protected = [c.pk for c in clients if c.protected_identity]
+    visible_protected = client_ids_with_visible_protected_identity(user=user, client_ids=protected)
+    worklist.shows_identity_of = {c.pk for c in clients if not c.protected_identity or c.pk in visible_protected}
+    if clients:
+        audit_clients_listed(user=user, clients=clients, via=via)
+    return worklist
+
+
+# --- rules and their settings ----------------------------------------------------------------------
+
+
+def method_rules() -> list[MethodRule]:
+    """The rules that have an implementation, in their order."""
+    from .rules import RULES
+
+    return [rule for rule in MethodRule.objects.order_by("position", "code") if rule.code in RULES]
+
+
+def may_configure_rules(user: User, unit: Unit | None = None) -> bool:
+    """Unit managers for their own units (administrators use the admin site)."""
+    if not is_manager(user):
+        return False
+    return unit is None or user.units.filter(pk=unit.pk).exists()
+
+
+def managed_units(user: User) -> QuerySet[Unit]:
+    if not is_manager(user):
+        return Unit.objects.none()
+    return user.units.order_by("name", "pk")
+
+
+def managed_unit_get(*, user: User, unit_id: int) -> Unit:
+    unit = managed_units(user).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def method_rule_get(*, code: str) -> MethodRule:
+    rule = next((r for r in method_rules() if r.code == code), None)
+    if rule is None:
+        raise Http404
+    return rule
+
+
+def unit_rule_setting(*, unit: Unit, rule: MethodRule) -> UnitRuleSetting | None:
+    return UnitRuleSetting.objects.filter(unit=unit, rule=rule).first()
+
+
+def rule_overview(*, user: User) -> list[tuple[Unit, list[RuleConfig]]]:
+    """For each unit the manager manages: every rule as the unit uses it (RuleConfig)."""
+    units = list(managed_units(user))
+    book = RuleBook(u.pk for u in units)
+    return [(unit, book.for_unit(unit.pk, enabled_only=False)) for unit in units]
+
+
+# --- the process map on the client page -------------------------------------------------------------
+
+
+def case_for_process_map(*, client: Client, access: ClientAccess) -> Case | None:
+    """The case the map is about: the newest open case in the unit the user acts for, else the newest open
+    case, else the newest case."""
+    cases = list(client.cases.select_related("unit").order_by("-opened_on", "-pk"))
+    open_cases = [c for c in cases if c.status == CaseStatus.OPEN]
+    unit = access.acting_for.unit
+    in_unit = [c for c in open_cases if unit is not None and c.unit_id == unit.pk]
+    return next(iter(in_unit or open_cases or cases), None)
+
+
+def process_map_for(
+    *, user: User, client: Client, access: ClientAccess, today: datetime.date | None = None
+) -> tuple[Case, list[Step]] | None:
+    """The process map of the client's case for unit staff (partners: None); the read is audited."""
+    if access.is_partner or user.role not in UNIT_STAFF_ROLES:
+        return None
+    case = case_for_process_map(client=client, access=access)
+    if case is None:
+        return None
+    steps = case_process_map(case, today)
+    audit_log(
+        actor=user,
+        action="followup.process_viewed",
+        client_id=client.pk,
+        acting_for=access.acting_for,
+        obj=case,
+    )
+    return case, steps

@@ -79,8 +79,10 @@ class ClientFactory(factory.django.DjangoModelFactory):
     personal_number = factory.Sequence(
         lambda n: make_personal_number(datetime.date(1960, 1, 1) + datetime.timedelta(days=(n * 37) % 18000), n % 999 + 1)
     )
-    first_name = factory.Faker("first_name", locale="sv_SE")
-    last_name = factory.Faker("last_name", locale="sv_SE")
+    # Unique, unmistakable names: tests that check a name is NOT on a page must not be fooled by a
+    # staff member who happens to share a generated name ("x" ends the number: 1x is not in 12x).
+    first_name = factory.Sequence(lambda n: f"Klientförnamn{n}x")
+    last_name = factory.Sequence(lambda n: f"Klientefternamn{n}x")
 
 
 class CaseFactory(factory.django.DjangoModelFactory):

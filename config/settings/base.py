@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "rattvag.meetings",
     "rattvag.plans",
     "rattvag.followup",
+    "rattvag.imports",
+    "rattvag.stats",
+    "rattvag.outcomes",
     "rattvag.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -200,6 +203,17 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Email (reminders). Development prints mail to the console; production sends through SMTP.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rattvag@localhost")
+# The address links in emails point to (emails never carry personal data, only client ids).
+RATTVAG_BASE_URL = os.environ.get("RATTVAG_BASE_URL", "http://127.0.0.1:8000")
 
 # Office hours for the log review: accesses outside them are flagged.
 RATTVAG_OFFICE_HOURS = (7, 18)  # from 07:00 to 18:00 local time, Monday to Friday

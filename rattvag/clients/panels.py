@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 PanelFunction = Callable[["HttpRequest", "Client", "ClientAccess"], "dict[str, Any] | None"]
 
 CLIENT_PANELS: list[str] = [
+    "rattvag.followup.panels.client_panel",
     "rattvag.certificates.panels.client_panel",
     "rattvag.consent.panels.client_panel",
+    "rattvag.meetings.panels.client_panel",
+    "rattvag.plans.panels.client_panel",
 ]
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from personnummer import personnummer as _lib
 
@@ -30,27 +31,45 @@ class PersonalNumber:
         return f"{self.normalised[:8]}-{self.normalised[8:]}"
 
 
+def _long_form(text: str, today: datetime.date) -> str:
+    """The 12-digit form. A 10-digit form's century is the one that makes the person younger than
+    100 (`-`, or no separator) or at least 100 (`+`) on `today`, judged on the full birth date.
+
+    The library judges on the year alone, which puts someone born in December 1926 at 2026 when
+    asked in November 2026; hence this step.
+    """
+    digits = text.replace("-", "").replace("+", "")
+    if len(digits) == 12:
+        return digits
+    yy, month, day = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+    day = day - 60 if day > 60 else day
+    year = today.year - ((today.year - yy) % 100)
+    for _step in range(3):
+        try:
+            born = datetime.date(year, month, day)
+        except ValueError:
+            born = None  # e.g. 29 February in a year that has none: try the century before
+        if born is not None:
+            age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+            if (age >= 100) == ("+" in text) and born <= today:
+                break
+        year -= 100
+    return f"{year:04d}"[:2] + digits
+
+
 def parse_personal_number(value: str, *, today: datetime.date | None = None) -> PersonalNumber:
     """Validate and normalise; raise ValidationError with a message for the user."""
     text = (value or "").strip().replace(" ", "")
     if not _ACCEPTED_FORMS.match(text):
         raise ValidationError(_("Enter the personal identity number as YYYYMMDD-NNNN or YYMMDD-NNNN."), code="format")
-    if today is not None:
-        # The library resolves the century of a 10-digit form against "today".
-        original = _lib._get_current_date
-        _lib._get_current_date = lambda: today
     try:
-        parsed = _lib.Personnummer(text)
+        parsed = _lib.Personnummer(_long_form(text, today or timezone.localdate()))
     except _lib.PersonnummerException:
         raise ValidationError(
             _("The personal identity number is not valid (check the date and the last digit)."), code="invalid"
         ) from None
-    finally:
-        if today is not None:
-            _lib._get_current_date = original
-    normalised = parsed.format(long_format=True)
     return PersonalNumber(
-        normalised=normalised,
+        normalised=parsed.format(long_format=True),
         is_coordination_number=parsed.is_coordination_number(),
         birth_date=parsed.get_date(),
     )

@@ -23,7 +23,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items: list[tuple[str | None, str]] = [(reverse("core:home"), _("Start"))]
+    items: list[tuple[str | None, str]] = []
+    if user.role in {Role.CASEWORKER, Role.UNIT_MANAGER}:
+        items.append((url_if_installed("followup:worklist"), _("To do")))
+    else:
+        items.append((reverse("core:home"), _("Start")))
     if user.role in UNIT_STAFF_ROLES:
         items.append((url_if_installed("clients:list"), _("Clients")))
     if user.role in {Role.CASEWORKER, Role.UNIT_MANAGER}:

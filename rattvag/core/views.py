@@ -13,6 +13,8 @@ from rattvag.accounts.models import UNIT_STAFF_ROLES, Role
 def home(request: HttpRequest) -> HttpResponse:
     """Unit staff start in their client list; every other role gets a page saying what it can do."""
     role = request.user.role  # type: ignore[union-attr]
+    if role in {Role.CASEWORKER, Role.UNIT_MANAGER}:
+        return redirect("followup:worklist")
     if role in UNIT_STAFF_ROLES:
         return redirect("clients:list")
     if role == Role.PARTNER_OFFICER and request.user.partner_id is not None:  # type: ignore[union-attr]

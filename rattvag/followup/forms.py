@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -18,16 +18,19 @@ NOT_ASSIGNED = "0"
 class WorklistFilterForm(forms.Form):
     """GET filters: which rule, and (for a manager) whose cases. Codes and user ids only, never personal data."""
 
-    rule = forms.ChoiceField(label=_("Show"), required=False, choices=())
+    rule = forms.ChoiceField(label=_("Which items"), required=False, choices=())
     caseworker = forms.ChoiceField(label=_("Caseworker"), required=False, choices=())
 
     def __init__(self, *args: Any, rules: list[MethodRule], caseworkers: list[User] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = [("", _("All items")), *((r.code, r.name) for r in rules)]
+        cast("forms.ChoiceField", self.fields["rule"]).choices = [
+            ("", _("All items")),
+            *((r.code, r.name) for r in rules),
+        ]
         if caseworkers is None:
             del self.fields["caseworker"]
         else:
-            self.fields["caseworker"].choices = [
+            cast("forms.ChoiceField", self.fields["caseworker"]).choices = [
                 ("", _("Everyone")),
                 *((str(u.pk), u.get_full_name() or u.username) for u in caseworkers),
                 (NOT_ASSIGNED, _("Cases without a responsible caseworker")),
@@ -58,7 +61,7 @@ class RuleSettingForm(forms.Form):
                 "maximum": spec.maximum,
             }
             self.fields[f"param_{spec.name}"] = forms.IntegerField(
-                label=spec.label,
+                label=str(spec.label),
                 min_value=spec.minimum,
                 max_value=spec.maximum,
                 help_text=f"{spec.help_text} {limits}".strip(),

@@ -1,7 +1,7 @@
-"""Where each step of the method is recorded: the page an item links to.
+"""Where each step of the method is recorded: the page an item or a step of the process map links to.
 
-Pages of other modules are looked up by name; while a module does not (yet) provide the page,
-the link falls back to the client page, where every panel of the client is.
+Pages of other modules are looked up by name; should a module not provide the page, the link
+falls back to the client page, where every panel of the client is. Links carry ids and codes only.
 """
 
 from __future__ import annotations
@@ -13,31 +13,61 @@ def client_page(client_id: int) -> str:
     return reverse("clients:detail", args=[client_id])
 
 
-def page(name: str, client_id: int, *args: int, anchor: str = "", fallback_anchor: str = "") -> str:
-    """The page `name` with the given ids, or the client page (with `fallback_anchor`) if it does not exist."""
+def page(name: str, client_id: int, *args: int | str, query: str = "", anchor: str = "") -> str:
+    """The page `name` (reversed with `args`), or the client page if it does not exist."""
     try:
         url = reverse(name, args=[*args])
     except NoReverseMatch:
-        url = client_page(client_id)
-        return f"{url}#{fallback_anchor}" if fallback_anchor else url
+        return client_page(client_id)
+    if query:
+        url = f"{url}?{query}"
     return f"{url}#{anchor}" if anchor else url
 
 
-def first_page(names: tuple[str, ...], client_id: int, *, fallback_anchor: str = "") -> str:
-    """The first of these per-client pages (each taking the client id) that exists."""
-    for name in names:
-        try:
-            return reverse(name, args=[client_id])
-        except NoReverseMatch:
-            continue
-    url = client_page(client_id)
-    return f"{url}#{fallback_anchor}" if fallback_anchor else url
+def certificate_register(client_id: int) -> str:
+    return page("certificates:register", client_id, client_id)
 
 
-# Per-client pages of the plans and meetings modules, by the step they record (first existing wins).
-ACTIVE_PLAN_PAGES = ("plans:plan_new_active", "plans:active_new", "plans:new", "plans:list")
-CONTACT_PLAN_PAGES = ("plans:plan_new_contact", "plans:contact_new", "plans:new", "plans:list")
-PLAN_PAGES = ("plans:list", "plans:overview")
-ACTIVITY_PAGES = ("plans:activity_new", "plans:activities", "plans:list")
-MEETING_PAGES = ("meetings:new", "meetings:list")
-SIP_PAGES = ("meetings:sip_new", "meetings:sip", "meetings:list")
+def sgi_record(client_id: int) -> str:
+    return page("certificates:overview", client_id, client_id, anchor="sgi")
+
+
+def consents(client_id: int) -> str:
+    return page("consent:client", client_id, client_id)
+
+
+def consent_replace(client_id: int, consent_id: int) -> str:
+    return page("consent:replace", client_id, consent_id)
+
+
+def healthcare_new(client_id: int) -> str:
+    return page("consent:healthcare_new", client_id, client_id)
+
+
+def healthcare_request(client_id: int, request_id: int) -> str:
+    return page("consent:healthcare_detail", client_id, request_id)
+
+
+def meeting_new(client_id: int, kind: str) -> str:
+    return page("meetings:new", client_id, client_id, query=f"kind={kind}")
+
+
+def plan_new(client_id: int, kind: str) -> str:
+    """Writing a plan of a kind (the plans module opens a new version when one exists)."""
+    return page("plans:new", client_id, client_id, kind)
+
+
+def plan_revise(client_id: int, plan_id: int) -> str:
+    return page("plans:revise", client_id, client_id, plan_id)
+
+
+def sip(client_id: int) -> str:
+    return page("meetings:sip", client_id, client_id)
+
+
+def activity_new(client_id: int) -> str:
+    return page("plans:activity_new", client_id, client_id)
+
+
+def activities(client_id: int) -> str:
+    return page("plans:activities", client_id, client_id)

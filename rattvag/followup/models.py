@@ -37,7 +37,7 @@ class MethodRule(TimeStampedModel):
         _("default parameters"),
         default=dict,
         blank=True,
-        help_text=_("Whole numbers by name, e.g. {\"days\": 60}. Units may set their own values."),
+        help_text=_('Whole numbers by name, e.g. {"days": 60}. Units may set their own values.'),
     )
     enabled_by_default = models.BooleanField(
         _("used by default"), default=True, help_text=_("Whether units that have not decided use the rule.")

@@ -12,6 +12,7 @@ from enum import StrEnum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rattvag.clients.models import Case, CaseStatus
 
@@ -34,11 +35,11 @@ class StepState(StrEnum):
 
 
 STATE_LABELS: dict[StepState, Promise] = {
-    StepState.DONE: _("Done"),
-    StepState.DUE: _("Due"),
-    StepState.OVERDUE: _("Overdue"),
-    StepState.NOT_YET: _("Not yet"),
-    StepState.NOT_NEEDED: _("Not needed"),
+    StepState.DONE: pgettext_lazy("process step", "Done"),
+    StepState.DUE: pgettext_lazy("process step", "Due"),
+    StepState.OVERDUE: pgettext_lazy("process step", "Overdue"),
+    StepState.NOT_YET: pgettext_lazy("process step", "Not yet"),
+    StepState.NOT_NEEDED: pgettext_lazy("process step", "Not needed"),
 }
 
 
@@ -61,7 +62,7 @@ class Step:
 
 
 STEP_LABELS: dict[str, Promise] = {
-    "certificate": _("Medical certificate read with the client"),
+    "certificate": _("Medical certificate registered"),
     "sgi": _("SGI checked"),
     "consent": _("Consent recorded"),
     "healthcare": _("Healthcare contacted"),
@@ -104,7 +105,7 @@ def process_map_from_facts(facts: CaseFacts, book: RuleBook, today: datetime.dat
             "certificate",
             STEP_LABELS["certificate"],
             StepState.NOT_YET,
-            url=links.page("certificates:register", client_id, client_id),
+            url=links.certificate_register(client_id),
         )
     )
     sgi, enabled = outcome(SGI_CHECKED)
@@ -112,14 +113,14 @@ def process_map_from_facts(facts: CaseFacts, book: RuleBook, today: datetime.dat
         _from_outcome(
             "sgi",
             sgi,
-            url=links.page("certificates:overview", client_id, client_id, anchor="sgi"),
+            url=links.sgi_record(client_id),
             enabled=enabled,
             absent=StepState.NOT_YET,
         )
     )
     valid = [c.given_on for c in facts.consents if c.is_valid_on(today)]
     breach, enabled = outcome(CONSENT_BEFORE_HEALTHCARE)
-    consent_url = links.page("consent:client", client_id, client_id)
+    consent_url = links.consents(client_id)
     if breach is not None and breach.pending and enabled:
         steps.append(Step("consent", STEP_LABELS["consent"], StepState.OVERDUE, breach.on, url=consent_url))
     elif valid:
@@ -134,7 +135,7 @@ def process_map_from_facts(facts: CaseFacts, book: RuleBook, today: datetime.dat
             "healthcare",
             STEP_LABELS["healthcare"],
             StepState.NOT_YET,
-            url=links.page("consent:healthcare_new", client_id, client_id),
+            url=links.healthcare_new(client_id),
         )
     )
     mapping, enabled = outcome(MAPPING_MEETING)
@@ -142,7 +143,7 @@ def process_map_from_facts(facts: CaseFacts, book: RuleBook, today: datetime.dat
         _from_outcome(
             "mapping",
             mapping,
-            url=links.first_page(links.MEETING_PAGES, client_id, fallback_anchor="meetings"),
+            url=links.meeting_new(client_id, "mapping"),
             enabled=enabled,
             absent=StepState.NOT_YET,
         )
@@ -152,7 +153,7 @@ def process_map_from_facts(facts: CaseFacts, book: RuleBook, today: datetime.dat
         _from_outcome(
             "plan",
             plan,
-            url=links.first_page(links.ACTIVE_PLAN_PAGES, client_id, fallback_anchor="plans"),
+            url=links.plan_new(client_id, "active"),
             enabled=enabled,
             absent=StepState.NOT_YET,
         )
@@ -162,7 +163,7 @@ def process_map_from_facts(facts: CaseFacts, book: RuleBook, today: datetime.dat
         _from_outcome(
             "sip",
             sip,
-            url=links.first_page(links.SIP_PAGES, client_id, fallback_anchor="sip"),
+            url=links.sip(client_id),
             enabled=enabled,
             absent=StepState.NOT_NEEDED,
         )
@@ -175,7 +176,7 @@ def process_map_from_facts(facts: CaseFacts, book: RuleBook, today: datetime.dat
             "activities",
             STEP_LABELS["activities"],
             StepState.NOT_YET,
-            url=links.first_page(links.ACTIVITY_PAGES, client_id, fallback_anchor="activities"),
+            url=links.activity_new(client_id),
         )
     )
     steps.append(

@@ -152,13 +152,17 @@ def reminders_send(
     if not overdue:
         return report
     managers_by_unit: dict[int, list[User]] = {}
-    for manager in User.objects.filter(
-        role=Role.UNIT_MANAGER, is_active=True, units__cases__status=CaseStatus.OPEN
-    ).prefetch_related("units").distinct():
+    for manager in (
+        User.objects.filter(role=Role.UNIT_MANAGER, is_active=True, units__cases__status=CaseStatus.OPEN)
+        .prefetch_related("units")
+        .distinct()
+    ):
         for unit in manager.units.all():
             managers_by_unit.setdefault(unit.pk, []).append(manager)
     sent_before = set(
-        ReminderSent.objects.filter(Q(case__status=CaseStatus.OPEN)).values_list("user_id", "rule_id", "case_id", "due_on")
+        ReminderSent.objects.filter(Q(case__status=CaseStatus.OPEN)).values_list(
+            "user_id", "rule_id", "case_id", "due_on"
+        )
     )
     with translation.override(settings.LANGUAGE_CODE):
         for found in overdue:

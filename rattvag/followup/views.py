@@ -20,7 +20,7 @@ from rattvag.clients.forms import add_service_errors
 from rattvag.core.errors import PermissionRefused
 
 from . import selectors, services
-from .forms import WorklistFilterForm, RuleSettingForm
+from .forms import RuleSettingForm, WorklistFilterForm
 from .rules import RULES
 
 if TYPE_CHECKING:

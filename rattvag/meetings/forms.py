@@ -55,6 +55,16 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.get_full_name() or obj.username} ({obj.get_role_display()})"
 
 
+class StaffField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.get_role_display()})"
+
+
+class MeetingField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{timezone.localtime(obj.starts_at):%Y-%m-%d %H:%M} {obj.get_kind_display()}"
+
+
 class PartnerChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
@@ -109,7 +119,8 @@ class MeetingForm(forms.Form):
                 label=_("Invite the client"), required=False, initial=True
             )
             self.fields["staff"] = StaffChoiceField(
-                label=_("Staff to invite"), queryset=staff_queryset if staff_queryset is not None else User.objects.none(),
+                label=_("Staff to invite"),
+                queryset=staff_queryset if staff_queryset is not None else User.objects.none(),
                 required=False,
             )
             self.fields["partners"] = PartnerChoiceField(
@@ -156,7 +167,7 @@ class ParticipantForm(forms.Form):
     """Invite one more person. The fields used depend on who is invited."""
 
     kind = forms.ChoiceField(label=_("Who do you invite?"), choices=ParticipantKind.choices, widget=forms.RadioSelect)
-    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
+    user = StaffField(label=_("Staff member"), queryset=User.objects.none(), required=False)
     partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=Partner.objects.none(), required=False)
     person_name = forms.CharField(
         label=_("Name"),
@@ -173,7 +184,6 @@ class ParticipantForm(forms.Form):
         user_field = self.fields["user"]
         assert isinstance(user_field, forms.ModelChoiceField)
         user_field.queryset = staff_queryset if staff_queryset is not None else User.objects.none()
-        user_field.label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.get_role_display()})"
         partner_field = self.fields["partner"]
         assert isinstance(partner_field, forms.ModelChoiceField)
         partner_field.queryset = partner_queryset if partner_queryset is not None else Partner.objects.none()
@@ -196,7 +206,9 @@ class AgreedActionForm(forms.Form):
     def __init__(self, *args: Any, staff_queryset: Any = None, partner_queryset: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.staff = {u.pk: u for u in (staff_queryset if staff_queryset is not None else User.objects.none())}
-        self.partners = {p.pk: p for p in (partner_queryset if partner_queryset is not None else Partner.objects.none())}
+        self.partners = {
+            p.pk: p for p in (partner_queryset if partner_queryset is not None else Partner.objects.none())
+        }
         field = self.fields["responsible"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = responsible_choices(self.staff.values(), self.partners.values())
@@ -237,7 +249,7 @@ class SipForm(forms.Form):
         required=False,
         help_text=_("Each needs the client's valid consent to a SIP."),
     )
-    meeting = forms.ModelChoiceField(
+    meeting = MeetingField(
         label=_("SIP meeting"), queryset=Meeting.objects.none(), required=False, empty_label=_("No meeting")
     )
     client_agreed_on = date_field(_("The client agreed on"), required=False)
@@ -253,9 +265,6 @@ class SipForm(forms.Form):
         meeting = self.fields["meeting"]
         assert isinstance(meeting, forms.ModelChoiceField)
         meeting.queryset = meeting_queryset if meeting_queryset is not None else Meeting.objects.none()
-        meeting.label_from_instance = lambda m: (
-            f"{timezone.localtime(m.starts_at):%Y-%m-%d %H:%M} {m.get_kind_display()}"
-        )
 
     def to_data(self) -> SipData:
         d = self.cleaned_data

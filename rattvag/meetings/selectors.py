@@ -22,9 +22,7 @@ if TYPE_CHECKING:
 
 def meetings_queryset() -> QuerySet[Meeting]:
     participants = MeetingParticipant.objects.select_related("user", "partner").order_by("pk")
-    actions = AgreedAction.objects.select_related("responsible_user", "responsible_partner").order_by(
-        "due_on", "pk"
-    )
+    actions = AgreedAction.objects.select_related("responsible_user", "responsible_partner").order_by("due_on", "pk")
     return Meeting.objects.select_related("organiser").prefetch_related(
         Prefetch("participants", queryset=participants), Prefetch("agreed_actions", queryset=actions)
     )
@@ -34,7 +32,7 @@ def meetings_visible(*, user: User, client: Client, access: ClientAccess) -> Que
     """The client's meetings; a partner officer sees only those their organisation is invited to."""
     meetings = meetings_queryset().filter(client=client)
     if access.is_partner:
-        if not access.shows("meetings"):
+        if not access.shows("meetings") or user.partner_id is None:
             return meetings.none()
         meetings = meetings.filter(participants__partner_id=user.partner_id).distinct()
     return meetings.order_by("-starts_at", "-pk")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,10 +12,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rattvag.accounts.models import Partner, PartnerKind
+from rattvag.accounts.models import Partner, PartnerKind, User
 from rattvag.audit.services import audit_log
 from rattvag.clients.models import Client
-from rattvag.consent.checks import ConsentMissing, require_consent, valid_consents
+from rattvag.consent.checks import ConsentMissing, consent_covers, require_consent, valid_consents
 from rattvag.consent.models import ConsentPurpose
 from rattvag.core.errors import Conflict
 
@@ -32,9 +31,6 @@ from .models import (
     SipVersion,
 )
 from .permissions import open_case_for, staff_access, staff_of_client
-
-if TYPE_CHECKING:
-    from rattvag.accounts.models import User
 
 TEXT_LIMIT = 10_000
 
@@ -61,9 +57,11 @@ def require_invite_consent(*, client: Client, partner: Partner, meeting_kind: st
     try:
         require_consent(client=client, partner=partner, purpose=purpose)
     except ConsentMissing:
-        if purpose == ConsentPurpose.SIP:
+        # A SIP consent covers every agency taking part; the refusal names the usual purpose.
+        if purpose == ConsentPurpose.SIP or not consent_covers(
+            client=client, partner=partner, purpose=ConsentPurpose.SIP
+        ):
             raise
-        require_consent(client=client, partner=partner, purpose=ConsentPurpose.SIP)
 
 
 @dataclass(frozen=True)
@@ -89,9 +87,7 @@ def _validate_meeting(data: MeetingData) -> dict[str, str]:
         errors["kind"] = _("Choose the kind of meeting.")
     if data.status not in MeetingStatus.values:
         errors["status"] = _("Choose the status of the meeting.")
-    if data.starts_at is None:
-        errors["starts_at"] = _("Enter the date and time of the meeting.")
-    elif timezone.is_naive(data.starts_at):
+    if data.starts_at is None or timezone.is_naive(data.starts_at):
         errors["starts_at"] = _("Enter the date and time of the meeting.")
     if data.starts_at is not None and data.ends_at is not None and data.ends_at <= data.starts_at:
         errors["ends_at"] = _("The meeting must end after it starts.")
@@ -128,7 +124,7 @@ def meeting_create(
     access = staff_access(actor, client)
     errors = _validate_meeting(data)
     staff = list(dict.fromkeys([*staff]))
-    allowed_staff = set(type(actor).objects.filter(staff_of_client(client)).values_list("pk", flat=True))
+    allowed_staff = set(User.objects.filter(staff_of_client(client)).values_list("pk", flat=True))
     if any(user.pk not in allowed_staff for user in staff):
         errors["staff"] = _("Only staff working with the client can be invited.")
     if errors:
@@ -215,7 +211,7 @@ def participant_add(
         partner = None
         if user is None:
             errors["user"] = _("Choose the staff member.")
-        elif not type(actor).objects.filter(staff_of_client(meeting.client), pk=user.pk).exists():
+        elif not User.objects.filter(staff_of_client(meeting.client), pk=user.pk).exists():
             errors["user"] = _("Only staff working with the client can be invited.")
         elif participants.filter(user=user).exists():
             errors["user"] = _("This person is already invited.")
@@ -286,7 +282,7 @@ def agreed_action_add(
         responsible_partner = None
         if responsible_user is None:
             errors["responsible"] = _("Choose who is responsible.")
-        elif not type(actor).objects.filter(staff_of_client(meeting.client), pk=responsible_user.pk).exists():
+        elif not User.objects.filter(staff_of_client(meeting.client), pk=responsible_user.pk).exists():
             errors["responsible"] = _("Only staff working with the client can be responsible.")
     elif responsible_kind == ResponsibleKind.PARTNER:
         responsible_user = None
@@ -322,9 +318,7 @@ def agreed_action_add(
     return action
 
 
-def agreed_action_mark_done(
-    *, actor: User, action: AgreedAction, done_on: datetime.date | None = None
-) -> AgreedAction:
+def agreed_action_mark_done(*, actor: User, action: AgreedAction, done_on: datetime.date | None = None) -> AgreedAction:
     meeting = action.meeting
     access = staff_access(actor, meeting.client)
     done_on = done_on or timezone.localdate()
@@ -382,7 +376,10 @@ def sip_require_consent(*, client: Client, partners: Sequence[Partner] = (), on:
     """
     for partner in dict.fromkeys(partners):
         require_consent(client=client, partner=partner, purpose=ConsentPurpose.SIP, on=on)
-    if not partners and not valid_consents(on).filter(client=client, purpose_grants__purpose=ConsentPurpose.SIP).exists():
+    if (
+        not partners
+        and not valid_consents(on).filter(client=client, purpose_grants__purpose=ConsentPurpose.SIP).exists()
+    ):
         raise ConsentMissing(
             sip_missing_consent_message(), client_id=client.pk, partner_id=None, purpose=ConsentPurpose.SIP
         )
@@ -418,6 +415,7 @@ def sip_save(*, actor: User, client: Client, data: SipData) -> SipVersion:
     errors = _validate_sip(client, data)
     if errors:
         raise ValidationError(errors)
+    assert data.follow_up_on is not None
     partners = list(dict.fromkeys(data.partners))
     sip_require_consent(client=client, partners=partners)
     try:

@@ -86,7 +86,9 @@ class ContactPlanForm(PlanFormBase):
     )
     contact_how = text_area(
         _("How do you meet?"),
-        help_text=_("For example: at the office, by phone, home visits; who books; what happens if a meeting is missed."),
+        help_text=_(
+            "For example: at the office, by phone, home visits; who books; what happens if a meeting is missed."
+        ),
     )
 
     field_order = ["contact_frequency", "contact_how"]

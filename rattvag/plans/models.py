@@ -86,9 +86,7 @@ class PlanVersion(models.Model):
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
-    contact_frequency = models.CharField(
-        _("how often"), max_length=20, choices=ContactFrequency.choices, blank=True
-    )
+    contact_frequency = models.CharField(_("how often"), max_length=20, choices=ContactFrequency.choices, blank=True)
     contact_how = models.TextField(_("how client and caseworker meet"), blank=True)
     care_plan_reference = models.CharField(_("care and treatment plan"), max_length=300, blank=True)
     care_plan_dated = models.DateField(_("care and treatment plan dated"), null=True, blank=True)

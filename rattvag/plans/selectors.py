@@ -136,9 +136,7 @@ def activities_of(*, client: Client) -> QuerySet[Activity]:
 
 def activity_list_for(*, user: User, client_id: int, via: str = "web") -> tuple[Client, ClientAccess, list[Activity]]:
     """The client's activities (audited as `activity.viewed`)."""
-    client, access = client_for_read(
-        user=user, client_id=client_id, action="activity.viewed", section=SECTION, via=via
-    )
+    client, access = client_for_read(user=user, client_id=client_id, action="activity.viewed", section=SECTION, via=via)
     return client, access, list(activities_of(client=client))
 
 

@@ -294,7 +294,10 @@ def activity_update(*, actor: User, activity: Activity, data: ActivityData) -> A
     errors = _validate_activity(activity.client, data, current_type_id=activity.type_id)
     if errors:
         raise ValidationError(errors)
-    before = {f: getattr(activity, f) for f in ("type_id", "plan_id", "partner_id", "planned_on", "started_on", "ended_on", "result")}
+    before = {
+        f: getattr(activity, f)
+        for f in ("type_id", "plan_id", "partner_id", "planned_on", "started_on", "ended_on", "result")
+    }
     _apply_activity(activity, data)
     activity.full_clean()
     changed = sorted(f.removesuffix("_id") for f, value in before.items() if getattr(activity, f) != value)

@@ -16,6 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_caseworker_creates_edits_and_closes(page, world, browser_login, assert_accessible):
     number = make_personal_number(datetime.date(1975, 6, 15), 321)
     browser_login(world.caseworker)
+    assert page.url.endswith("/worklist/")  # the caseworker's start page
+    page.get_by_role("link", name="Klienter").click()
     assert page.url.endswith("/clients/")
     page.get_by_role("heading", name="Klienter", level=1).wait_for()
     assert_accessible(page)
@@ -76,6 +78,7 @@ def test_caseworker_creates_edits_and_closes(page, world, browser_login, assert_
 
 def test_search_and_language(page, world, browser_login, assert_accessible):
     browser_login(world.caseworker)
+    page.get_by_role("link", name="Klienter").click()
     page.get_by_label("Namn eller personnummer").fill(world.client_a.last_name)
     page.get_by_role("button", name="Sök", exact=True).click()
     page.get_by_role("heading", name="Sökresultat").wait_for()

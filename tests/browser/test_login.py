@@ -9,5 +9,5 @@ def test_caseworker_logs_in_with_password_and_one_time_code(page, world, browser
     browser_login(world.caseworker)
     assert "/account/" not in page.url
     assert page.get_by_role("button", name="Logga ut").is_visible()
-    assert page.url.endswith("/clients/")
+    assert page.url.endswith("/worklist/")
     assert_accessible(page)

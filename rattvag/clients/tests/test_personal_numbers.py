@@ -111,3 +111,17 @@ def test_search_fragment_detection():
     assert looks_like_personal_number_fragment("800101-12") == "80010112"
     assert looks_like_personal_number_fragment("Anna") is None
     assert looks_like_personal_number_fragment("123") is None
+
+
+def test_century_is_judged_on_the_full_birth_date_not_the_year():
+    # Born 1 December 1926: 99 years old on 24 November 2026, so "-" means 1926, not 2026.
+    number = make_personal_number(datetime.date(1926, 12, 1), 1)
+    assert parse_personal_number(f"{number[2:8]}-{number[8:]}", today=TODAY).normalised == number
+    # A birthday already passed this year with "+" is a person who turned 100 or more.
+    older = make_personal_number(datetime.date(1926, 11, 1), 1)
+    assert parse_personal_number(f"{older[2:8]}+{older[8:]}", today=TODAY).normalised == older
+
+
+def test_29_february_in_short_form_finds_the_leap_year():
+    number = make_personal_number(datetime.date(2000, 2, 29), 17)
+    assert parse_personal_number(f"{number[2:8]}-{number[8:]}", today=TODAY).normalised == number

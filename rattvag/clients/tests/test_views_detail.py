@@ -53,6 +53,9 @@ def test_nurse_reads_but_does_not_edit_or_close(world, login_as):
 @pytest.fixture
 def protected(world):
     world.client_a.protected_identity = True
+    # Names no generated staff member can share, so "not in the page" tests the client's name only.
+    world.client_a.first_name = "Hemligfrida"
+    world.client_a.last_name = "Skyddadsson"
     world.client_a.street_address = "Hemliga vägen 7"
     world.client_a.phone = "070-999 99 99"
     world.client_a.save()

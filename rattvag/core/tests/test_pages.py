@@ -26,7 +26,10 @@ UNIT_STAFF = {"caseworker", "caseworker_other_unit", "nurse", "manager"}
 )
 def test_home_by_role(world, login_as, actor):
     response = login_as(world.actors()[actor]).get(reverse("core:home"))
-    if actor in UNIT_STAFF:
+    if actor in {"caseworker", "caseworker_other_unit", "manager"}:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("followup:worklist")
+    elif actor == "nurse":
         assert response.status_code == 302
         assert response["Location"] == reverse("clients:list")
     elif actor == "partner_officer":

@@ -48,7 +48,7 @@ def consent_before_healthcare(facts: CaseFacts, params: dict[str, int], today: d
     return Outcome(
         State.OVERDUE,
         first.sent_on,
-        url=links.page("consent:client", facts.case.client_id, facts.case.client_id),
+        url=links.consents(facts.case.client_id),
         title=_("Healthcare was contacted on %(date)s without a consent covering it: record the client's consent.")
         % {"date": first.sent_on.isoformat()},
         action=_("Record the consent"),
@@ -64,12 +64,15 @@ def healthcare_unanswered(facts: CaseFacts, params: dict[str, int], today: datet
     if not waiting:
         return fulfilled(max((r.answered_on for r in sent if r.answered_on is not None), default=None))
     first = min(waiting, key=lambda r: (r.remind_on, r.pk))
-    assert first.remind_on is not None and first.sent_on is not None
+    assert first.remind_on is not None
+    assert first.sent_on is not None
     return pending(
         first.remind_on,
         today,
-        url=links.page("consent:healthcare_detail", facts.case.client_id, first.pk),
-        title=_("Healthcare has not answered the questions sent on %(date)s: remind the care unit or record the answer.")
+        url=links.healthcare_request(facts.case.client_id, first.pk),
+        title=_(
+            "Healthcare has not answered the questions sent on %(date)s: remind the care unit or record the answer."
+        )
         % {"date": first.sent_on.isoformat()},
         action=_("Record the answer from healthcare"),
     )
@@ -117,7 +120,7 @@ def consent_expiring(facts: CaseFacts, params: dict[str, int], today: datetime.d
     return pending(
         end,
         today,
-        url=links.page("consent:replace", facts.case.client_id, consent.pk),
+        url=links.consent_replace(facts.case.client_id, consent.pk),
         title=(
             _("A consent ends on %(date)s: renew it if it is still needed.")
             if end >= today

@@ -45,7 +45,7 @@ def mapping_meeting(facts: CaseFacts, params: dict[str, int], today: datetime.da
     return pending(
         due_on,
         today,
-        url=links.first_page(links.MEETING_PAGES, facts.case.client_id, fallback_anchor="meetings"),
+        url=links.meeting_new(facts.case.client_id, MeetingKind.MAPPING),
         title=title,
         action=_("Book or record the mapping meeting"),
     )
@@ -61,7 +61,7 @@ def contact_plan(facts: CaseFacts, params: dict[str, int], today: datetime.date)
     return pending(
         due_on,
         today,
-        url=links.first_page(links.CONTACT_PLAN_PAGES, facts.case.client_id, fallback_anchor="plans"),
+        url=links.plan_new(facts.case.client_id, "contact"),
         title=_("Write the contact plan: how often and how the client and you meet."),
         action=_("Write the contact plan"),
     )
@@ -112,7 +112,7 @@ def sip_when_agencies(facts: CaseFacts, params: dict[str, int], today: datetime.
     return pending(
         involved_on + datetime.timedelta(days=params["days"]),
         today,
-        url=links.first_page(links.SIP_PAGES, facts.case.client_id, fallback_anchor="sip"),
+        url=links.sip(facts.case.client_id),
         title=_("Two or more agencies have interventions: draw up a coordinated individual plan (SIP)."),
         action=_("Draw up the SIP"),
     )
@@ -123,9 +123,7 @@ def _offered_on(activity: Activity) -> datetime.date:
     return min(days) if days else local_date(activity.created_at)
 
 
-def work_capacity_before_application(
-    facts: CaseFacts, params: dict[str, int], today: datetime.date
-) -> Outcome | None:
+def work_capacity_before_application(facts: CaseFacts, params: dict[str, int], today: datetime.date) -> Outcome | None:
     """Everyone is offered a work-capacity assessment before an application for sjukersättning or
     aktivitetsersättning: an assessment activity dated on or before the application's day."""
     applications = facts.activities_of_type(ActivityCode.DISABILITY_BENEFIT_APPLICATION)
@@ -142,7 +140,7 @@ def work_capacity_before_application(
     return pending(
         applied_on,
         today,
-        url=links.first_page(links.ACTIVITY_PAGES, facts.case.client_id, fallback_anchor="activities"),
+        url=links.activity_new(facts.case.client_id),
         title=_(
             "Offer a work-capacity assessment before the application for sjukersättning or aktivitetsersättning "
             "(%(date)s)."
@@ -156,9 +154,11 @@ def plan_follow_up(facts: CaseFacts, params: dict[str, int], today: datetime.dat
     """The active plan is followed up by its follow-up date: a follow-up meeting held from `notice_days`
     days before that date, or a new version of the plan with a new date. Shown from `notice_days` before."""
     plan = facts.active_plan
-    version = current_version(plan) if plan is not None else None
+    if plan is None:
+        return None
+    version = current_version(plan)
     follow_up_on = getattr(version, "follow_up_on", None)
-    if version is None or follow_up_on is None:
+    if follow_up_on is None:
         return None
     window_start = follow_up_on - datetime.timedelta(days=params["notice_days"])
     held = [local_date(m.starts_at) for m in facts.held_meetings(MeetingKind.FOLLOW_UP)]
@@ -170,7 +170,7 @@ def plan_follow_up(facts: CaseFacts, params: dict[str, int], today: datetime.dat
     return pending(
         follow_up_on,
         today,
-        url=links.first_page(links.PLAN_PAGES, facts.case.client_id, fallback_anchor="plans"),
+        url=links.plan_revise(facts.case.client_id, plan.pk),
         title=_("Follow up the active plan (follow-up date %(date)s).") % {"date": follow_up_on.isoformat()},
         action=_("Follow up the plan"),
     )

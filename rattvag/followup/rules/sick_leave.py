@@ -37,7 +37,7 @@ def active_plan(facts: CaseFacts, params: dict[str, int], today: datetime.date) 
     return pending(
         due_on,
         today,
-        url=links.first_page(links.ACTIVE_PLAN_PAGES, facts.case.client_id, fallback_anchor="plans"),
+        url=links.plan_new(facts.case.client_id, "active"),
         title=_("Write the active plan: the sick-leave spell reaches %(days)d days on %(date)s.")
         % {"days": params["days"], "date": due_on.isoformat()},
         action=_("Write the active plan"),
@@ -63,7 +63,7 @@ def sgi_checked(facts: CaseFacts, params: dict[str, int], today: datetime.date) 
     return pending(
         due_on,
         today,
-        url=links.page("certificates:overview", facts.case.client_id, facts.case.client_id, anchor="sgi"),
+        url=links.sgi_record(facts.case.client_id),
         title=_("Apply for sjukpenning / check SGI: the client is sick-listed and the SGI status is unknown."),
         action=_("Record the SGI status"),
     )
@@ -85,7 +85,7 @@ def certificate_expiry(facts: CaseFacts, params: dict[str, int], today: datetime
     return pending(
         last_day,
         today,
-        url=links.page("certificates:register", facts.case.client_id, facts.case.client_id),
+        url=links.certificate_register(facts.case.client_id),
         title=title % {"date": last_day.isoformat()},
         action=_("Register a new certificate"),
     )

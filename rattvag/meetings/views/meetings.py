@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,7 +172,7 @@ def participant_remove(request: HttpRequest, client_id: int, meeting_id: int, pa
     meeting, _access = selectors.meeting_for_write(user=user, client_id=client_id, meeting_id=meeting_id)
     participant = next((p for p in meeting.participants.all() if p.pk == participant_id), None)
     if participant is None:
-        return _detail(request, client_id, meeting_id)
+        raise Http404
     participant.meeting = meeting
     services.participant_remove(actor=user, participant=participant)
     messages.success(request, _("The participant is removed."))
@@ -220,7 +220,7 @@ def action_done(request: HttpRequest, client_id: int, meeting_id: int, action_id
     meeting, _access = selectors.meeting_for_write(user=user, client_id=client_id, meeting_id=meeting_id)
     action = next((a for a in meeting.agreed_actions.all() if a.pk == action_id), None)
     if action is None:
-        return _detail(request, client_id, meeting_id)
+        raise Http404
     action.meeting = meeting
     form = DoneForm(request.POST, prefix="done")
     done_on = form.cleaned_data["done_on"] if form.is_valid() else None
@@ -261,4 +261,3 @@ def invitation_pdf(request: HttpRequest, client_id: int, meeting_id: int) -> Htt
     )
     context = base_context(meeting.client, access, meeting=meeting)
     return pdf_response(render_pdf("meetings/invitation_pdf.html", context), f"kallelse-{meeting.pk}.pdf")
-

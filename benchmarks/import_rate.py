@@ -1,0 +1,257 @@
+"""Import rate: rows per second for a 100,000-row caseload file, validation and writing included.
+
+    .venv/bin/python benchmarks/import_rate.py                      # a fresh SQLite file in a temp dir
+    DATABASE_URL=postgres://… .venv/bin/python benchmarks/import_rate.py
+    bash scripts/with_postgres.sh .venv/bin/python benchmarks/import_rate.py
+
+Generates a CSV of fictional people (valid check digits, names with å/ä/ö, 70 % sick-listed
+with one to three diagnosis codes, 150 care units) into a temporary directory, migrates the
+configured database, and for each run imports it into a new unit of a new municipality three
+ways: a dry run (validation and planning only), the first import (every client created) and a
+re-import of the same file (every row unchanged). Prints the median and spread of `--runs`
+runs (default 3). Writes into the database named by DATABASE_URL: never point it at real data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST_NAMES = [
+    "Åsa",
+    "Björn",
+    "Märta",
+    "Örjan",
+    "Anna",
+    "Erik",
+    "Fatima",
+    "Johan",
+    "Lena",
+    "Mohammed",
+    "Sofia",
+    "Ali",
+    "Karin",
+    "Lars",
+    "Zeynep",
+    "Per",
+    "Ingrid",
+    "Hassan",
+    "Eva",
+    "Nils",
+    "Ällen",
+    "Göran",
+    "Maja",
+    "Omar",
+]
+LAST_NAMES = [
+    "Öberg",
+    "Åkesson",
+    "Ström",
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jönsson",
+    "Hansson",
+    "Bengtsson",
+    "Yilmaz",
+]
+DIAGNOSES = [
+    "F32.1",
+    "F43.8A",
+    "F41.1",
+    "F33.1",
+    "F43.1",
+    "F41.2",
+    "M54.5",
+    "M79.7",
+    "M75.1",
+    "M51.1",
+    "G43.9",
+    "F90.0",
+    "F84.5",
+    "I10",
+    "E11.9",
+    "J45.9",
+    "R53.9",
+    "Z73.0",
+    "S83.5",
+    "F10.2",
+]
+DIAGNOSIS_WEIGHTS = [14, 12, 9, 7, 6, 5, 10, 6, 4, 3, 2, 3, 2, 2, 2, 2, 2, 2, 1, 4]
+HEADER = [
+    "Personnummer",
+    "Förnamn",
+    "Efternamn",
+    "Enhetskod",
+    "Ärende öppnat",
+    "Sjukskriven",
+    "Sjukskrivningsgrad",
+    "Sjukskriven från",
+    "Sjukskriven till",
+    "Diagnoskoder",
+    "Vårdenhet",
+    "Vårdenhetens HSA-id",
+    "SGI-status",
+    "Handläggare",
+]
+
+
+def luhn(nine: str) -> int:
+    total = 0
+    for index, char in enumerate(nine):
+        product = int(char) * (2 if index % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return (10 - total % 10) % 10
+
+
+def personal_numbers(count: int, rng: random.Random) -> list[str]:
+    seen: set[str] = set()
+    start = datetime.date(1958, 1, 1)
+    while len(seen) < count:
+        birth = start + datetime.timedelta(days=rng.randrange(0, 46 * 365))
+        serial = rng.randrange(1, 1000)
+        nine = f"{birth:%y%m%d}{serial:03d}"
+        seen.add(f"{birth:%Y%m%d}-{serial:03d}{luhn(nine)}")
+    return sorted(seen, key=lambda _n: rng.random())
+
+
+def write_file(path: Path, *, rows: int, unit_code: str, caseworkers: list[str], seed: int) -> None:
+    rng = random.Random(seed)
+    today = datetime.date.today()
+    care_units = [
+        (f"Vårdcentralen {name} {n}", f"SE2321000149-{7000 + n}" if n % 3 else "")
+        for n, name in enumerate(["Söder", "Norr", "Öster", "Väster", "Centrum"] * 30)
+    ]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(HEADER)
+        for number in personal_numbers(rows, rng):
+            opened = today - datetime.timedelta(days=rng.randrange(10, 900))
+            sick = rng.random() < 0.7
+            row = [
+                number,
+                rng.choice(FIRST_NAMES),
+                rng.choice(LAST_NAMES),
+                unit_code,
+                opened.isoformat(),
+                "ja" if sick else "nej",
+            ]
+            if sick:
+                start = today - datetime.timedelta(days=rng.randrange(0, 400))
+                end = start + datetime.timedelta(days=rng.choice([14, 30, 60, 90, 180]))
+                codes = rng.choices(DIAGNOSES, DIAGNOSIS_WEIGHTS, k=rng.choice([1, 1, 1, 2, 2, 3]))
+                care_unit, hsa_id = care_units[min(int(rng.paretovariate(1.2)) - 1, len(care_units) - 1)]
+                row += [
+                    rng.choice(["100", "75", "50", "25"]),
+                    start.isoformat(),
+                    end.isoformat(),
+                    ", ".join(dict.fromkeys(codes)),
+                    care_unit,
+                    hsa_id,
+                ]
+            else:
+                row += ["", "", "", "", "", ""]
+            row += [rng.choice(["ingen", "ingen", "okänd", "har", ""]), rng.choice(caseworkers)]
+            writer.writerow(row)
+
+
+def setup_django(workdir: Path) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(workdir / "private_media"))
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def one_run(*, rows: int, seed: int, workdir: Path) -> dict[str, float]:
+    from rattvag.accounts.models import Municipality, Role, Unit, User
+    from rattvag.imports import services
+    from rattvag.imports.models import ImportStatus
+
+    tag = uuid.uuid4().hex[:8]
+    municipality = Municipality.objects.create(code=f"B{tag}", name=f"Benchmark {tag}")
+    unit = Unit.objects.create(code=f"BENCH-{tag}", name=f"Benchmark {tag}", municipality=municipality)
+    manager = User.objects.create(username=f"bench-manager-{tag}", role=Role.UNIT_MANAGER)
+    manager.units.add(unit)
+    caseworkers = []
+    for n in range(20):
+        user = User.objects.create(username=f"bench-{tag}-{n}", role=Role.CASEWORKER)
+        user.units.add(unit)
+        caseworkers.append(user.username)
+    path = workdir / f"caseload-{tag}.csv"
+    write_file(path, rows=rows, unit_code=unit.code, caseworkers=caseworkers, seed=seed)
+
+    def timed(dry_run: bool, expect: str) -> float:
+        started = time.perf_counter()
+        job = services.import_job_create(
+            actor=manager,
+            unit=unit,
+            chunks=[path.read_bytes()],
+            dry_run=dry_run,
+            keep_valid=False,
+            via="command",
+        )
+        job = services.import_job_run(job_id=job.pk)
+        elapsed = time.perf_counter() - started
+        assert job.status == ImportStatus.DONE, (job.status, job.failure, job.errors[:3])
+        assert getattr(job, f"{expect}_count") == rows, (expect, job.created_count, job.unchanged_count)
+        return elapsed
+
+    return {
+        "dry run": timed(True, "created"),
+        "first import": timed(False, "created"),
+        "re-import": timed(False, "unchanged"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="rattvag-import-bench-") as tmp:
+        workdir = Path(tmp)
+        setup_django(workdir)
+        from django.db import connection
+
+        results: dict[str, list[float]] = {}
+        for run in range(args.runs):
+            for name, seconds in one_run(rows=args.rows, seed=run, workdir=workdir).items():
+                results.setdefault(name, []).append(seconds)
+                print(f"run {run + 1}: {name:13} {seconds:7.2f} s  {args.rows / seconds:9,.0f} rows/s", flush=True)
+        print(
+            f"\nImport rate, {args.rows:,} rows, {connection.vendor} {connection.Database.sqlite_version if connection.vendor == 'sqlite' else connection.pg_version}, median of {args.runs} runs"
+        )
+        for name, values in results.items():
+            rates = sorted(args.rows / s for s in values)
+            print(
+                f"  {name:13} {statistics.median(rates):9,.0f} rows/s  (min {rates[0]:,.0f}, max {rates[-1]:,.0f}; median {statistics.median(values):.2f} s)"
+            )
+
+
+if __name__ == "__main__":
+    main()

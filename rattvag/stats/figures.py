@@ -1,0 +1,790 @@
+"""The figures of the unit mapping and of the aggregates, as raw counts per group.
+
+One computation feeds the mapping page, the aggregate page, the charts, the exports and the API. The database
+counts what it can (``values().annotate(Count(..., distinct=True))`` over annotated cases); sick-leave spells need
+the certificate periods, which are loaded in one query and merged with the certificates app's spell rules.
+Definitions of every figure are in docs/statistics.md; the short version:
+
+* reference date D = the end of the period (at most today); the period runs from its start to D;
+* **in the method** on D: clients with a case in the unit(s) open on D (opened on or before D, not closed on or
+  before D), narrowed by the filters (responsible caseworker; with a degree filter, sick-listed at that degree);
+* **sick-listed** on D: a certificate period covers D; the *current certificate* is the covering certificate
+  issued last (the rule of ``rattvag.certificates.spells.degree_on``); its degree, first coded diagnosis (main
+  diagnosis) and care unit describe the client's sick leave;
+* **spell length**: the total number of sick-listed days of the current spell (certificates at most the unit's
+  maximum gap apart merge), in the buckets of Inera's Intygsstatistik;
+* **new sick-listed per month**: clients whose spell started that month, among clients with a case open at some
+  time during the period;
+* **completeness**: certificates issued in the period, of the clients in the method, without findings in the
+  certificates app's quality check.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from personnummer import personnummer as pnr_lib
+
+from rattvag.accounts.models import Municipality, Unit
+from rattvag.certificates.icd import CHAPTERS, chapter_name, display_code
+from rattvag.certificates.models import (
+    Certificate,
+    CertificatePeriod,
+    Degree,
+    Diagnosis,
+    SgiStatus,
+    SgiStatusValue,
+    UnitCertificateSettings,
+)
+from rattvag.certificates.selectors import quality_findings
+from rattvag.certificates.spells import DEFAULT_MAX_GAP, CertificateSpan, Period, SickLeave, degree_on, sick_leave_as_of
+from rattvag.clients.models import Case
+
+# --- what is counted -------------------------------------------------------------------------------------------
+
+IN_METHOD = "in_method"
+SICK_LISTED = "sick_listed"
+NEW_SPELLS = "new_spells"
+CERTIFICATES = "certificates"
+
+HEADLINE = "headline"
+SGI = "sgi"
+DEGREE = "degree"
+CHAPTERS_TABLE = "chapters"
+CODES = "codes"
+CARE_UNITS = "care_units"
+SPELL_LENGTH = "spell_length"
+AGE = "age"
+SEX = "sex"
+NEW_SPELLS_TABLE = "new_spells"
+COMPLETENESS = "completeness"
+CARE_UNIT_COMPLETENESS = "care_unit_completeness"
+
+TOTAL = "total"
+NONE = "none"
+OTHER = "other"
+UNKNOWN = "unknown"
+TOP_CODES = 10
+TOP_CARE_UNITS = 10
+
+# Inera's Intygsstatistik: length of sick-leave spells (days).
+SPELL_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0-14", 0, 14),
+    ("15-30", 15, 30),
+    ("31-60", 31, 60),
+    ("61-90", 61, 90),
+    ("91-180", 91, 180),
+    ("181-364", 181, 364),
+    ("365-730", 365, 730),
+    ("731+", 731, None),
+)
+# Five-year age bands as Intygsstatistik groups them: under 21, 21-25, ..., 56-60, over 60.
+AGE_BANDS: tuple[tuple[str, int | None, int | None], ...] = (
+    ("-20", None, 20),
+    ("21-25", 21, 25),
+    ("26-30", 26, 30),
+    ("31-35", 31, 35),
+    ("36-40", 36, 40),
+    ("41-45", 41, 45),
+    ("46-50", 46, 50),
+    ("51-55", 51, 55),
+    ("56-60", 56, 60),
+    ("61+", 61, None),
+)
+FEMALE = "female"
+MALE = "male"
+COMPLETE = "complete"
+WITH_FINDINGS = "with_findings"
+
+GROUP_BY_UNIT = "unit"
+GROUP_BY_MUNICIPALITY = "municipality"
+
+
+@dataclass(frozen=True)
+class Params:
+    """The filters of a computation. ``start`` <= ``reference_date`` <= today is checked by the forms."""
+
+    start: datetime.date
+    reference_date: datetime.date
+    caseworker_id: int | None = None
+    degree: int | None = None
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+
+
+@dataclass
+class RawTable:
+    """Counts in ``rows`` x ``columns``. Rows are the groups, except for the care-unit completeness table."""
+
+    key: str
+    title: str
+    population: str
+    columns: list[Category]
+    rows: list[Category]
+    counts: list[list[int]]
+    column_heading: str
+    rows_are_groups: bool = True
+
+    def count(self, row: str, column: str) -> int:
+        i = [r.key for r in self.rows].index(row)
+        j = [c.key for c in self.columns].index(column)
+        return self.counts[i][j]
+
+
+# --- labels ----------------------------------------------------------------------------------------------------
+
+
+def _bucket_label(key: str) -> str:
+    if key.endswith("+"):
+        return _("%(days)s days or more") % {"days": key[:-1]}
+    low, high = key.split("-")
+    return _("%(low)s–%(high)s days") % {"low": low, "high": high}
+
+
+def _age_label(key: str) -> str:
+    if key.startswith("-"):
+        return _("%(age)s or younger") % {"age": key[1:]}
+    if key.endswith("+"):
+        return _("%(age)s or older") % {"age": key[:-1]}
+    low, high = key.split("-")
+    return f"{low}–{high}"
+
+
+def _month_label(month: datetime.date) -> str:
+    return date_format(month, "YEAR_MONTH_FORMAT")
+
+
+def spell_bucket(days: int) -> str:
+    for key, low, high in SPELL_BUCKETS:
+        if days >= low and (high is None or days <= high):
+            return key
+    return SPELL_BUCKETS[-1][0]
+
+
+def age_band(age: int) -> str:
+    for key, low, high in AGE_BANDS:
+        if (low is None or age >= low) and (high is None or age <= high):
+            return key
+    return AGE_BANDS[-1][0]
+
+
+def age_on(birth: datetime.date, day: datetime.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def birth_and_sex(personal_number: str) -> tuple[datetime.date | None, str]:
+    """Birth date and legal sex from a personal identity or coordination number (via ``personnummer``).
+
+    The sex is the one registered in the population register, read from the serial number's last digit
+    (odd: male, even: female). Numbers the library cannot read give (None, "unknown").
+    """
+    try:
+        parsed = pnr_lib.Personnummer(personal_number)
+    except pnr_lib.PersonnummerException:
+        return None, UNKNOWN
+    return parsed.get_date(), MALE if parsed.is_male() else FEMALE
+
+
+def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    months = []
+    month = start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+# --- the computation -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _ClientSickLeave:
+    spans: list[CertificateSpan] = field(default_factory=list)
+
+
+class FigureQuery:
+    """Counts for the cases of ``units``, grouped by unit or municipality.
+
+    Every figure is available as a ``RawTable`` (``tables()``) and, for the client lists of the mapping, as the
+    set of client ids behind one cell (``members()``).
+    """
+
+    def __init__(self, *, units: Sequence[Unit], group_by: str, params: Params) -> None:
+        if group_by not in (GROUP_BY_UNIT, GROUP_BY_MUNICIPALITY):
+            raise ValueError(f"Unknown grouping {group_by!r}")
+        self.units = list(units)
+        self.unit_ids = [u.pk for u in self.units]
+        self.group_by = group_by
+        self.params = params
+
+    # -- groups --
+
+    @cached_property
+    def groups(self) -> list[Category]:
+        if self.group_by == GROUP_BY_UNIT:
+            return [Category(u.code, u.name) for u in self.units]
+        seen: dict[int, Municipality] = {}
+        for unit in self.units:
+            seen.setdefault(unit.municipality_id, unit.municipality)
+        return [Category(m.code, m.name) for m in sorted(seen.values(), key=lambda m: (m.name, m.pk))]
+
+    @cached_property
+    def _group_key_of_id(self) -> dict[int, str]:
+        if self.group_by == GROUP_BY_UNIT:
+            return {u.pk: u.code for u in self.units}
+        return {u.municipality_id: u.municipality.code for u in self.units}
+
+    @cached_property
+    def _unit_group(self) -> dict[int, str]:
+        """unit id -> group key."""
+        if self.group_by == GROUP_BY_UNIT:
+            return {u.pk: u.code for u in self.units}
+        return {u.pk: u.municipality.code for u in self.units}
+
+    def _group_expression(self) -> F:
+        return F("unit_id") if self.group_by == GROUP_BY_UNIT else F("unit__municipality_id")
+
+    # -- the cases --
+
+    def _cases(self) -> QuerySet[Case]:
+        cases = Case.objects.filter(unit_id__in=self.unit_ids)
+        if self.params.caseworker_id is not None:
+            cases = cases.filter(responsible_id=self.params.caseworker_id)
+        return cases
+
+    def _open_on_reference(self, cases: QuerySet[Case]) -> QuerySet[Case]:
+        day = self.params.reference_date
+        return cases.filter(opened_on__lte=day).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+
+    @cached_property
+    def status_cases(self) -> QuerySet[Any]:
+        """Cases open on the reference date, annotated with the client's current certificate and degree."""
+        day = self.params.reference_date
+        covering = CertificatePeriod.objects.filter(
+            certificate__client_id=OuterRef("client_id"), start__lte=day, end__gte=day
+        ).order_by("-certificate__issued_on", "-certificate_id", "-degree")
+        cases = (
+            self._open_on_reference(self._cases())
+            .annotate(
+                group=self._group_expression(),
+                current_certificate=Subquery(covering.values("certificate_id")[:1]),
+                current_degree=Subquery(covering.values("degree")[:1]),
+            )
+            .order_by()
+        )
+        if self.params.degree is not None:
+            cases = cases.filter(current_degree=self.params.degree)
+        return cases
+
+    @cached_property
+    def sick_cases(self) -> QuerySet[Any]:
+        return self.status_cases.filter(current_certificate__isnull=False)
+
+    def _with_sgi(self, cases: QuerySet[Any]) -> QuerySet[Any]:
+        latest = (
+            SgiStatus.objects.filter(client_id=OuterRef("client_id"), recorded_on__lte=self.params.reference_date)
+            .order_by("-recorded_on", "-pk")
+            .values("status")[:1]
+        )
+        return cases.annotate(sgi=Subquery(latest))
+
+    def _with_diagnosis(self, cases: QuerySet[Any]) -> QuerySet[Any]:
+        main = Diagnosis.objects.filter(certificate_id=OuterRef("current_certificate")).exclude(code="")
+        main = main.order_by("position")
+        return cases.annotate(
+            chapter=Subquery(main.values("chapter")[:1]),
+            code=Subquery(main.values("code")[:1]),
+        )
+
+    def _with_care_unit(self, cases: QuerySet[Any]) -> QuerySet[Any]:
+        certificate = Certificate.objects.filter(pk=OuterRef("current_certificate"))
+        return cases.annotate(
+            care_unit=Subquery(certificate.values("care_unit_id")[:1]),
+            care_unit_name=Subquery(certificate.values("care_unit__name")[:1]),
+        )
+
+    def _grouped(self, cases: QuerySet[Any], *fields: str, **expressions: Any) -> list[dict[str, Any]]:
+        return list(
+            cases.values("group", *fields, **expressions).annotate(n=Count("client_id", distinct=True)).order_by()
+        )
+
+    # -- tables counted in the database --
+
+    def _matrix(self, rows: Iterable[dict[str, Any]], column_of: Any, columns: Sequence[Category]) -> list[list[int]]:
+        index = {c.key: j for j, c in enumerate(columns)}
+        group_index = {g.key: i for i, g in enumerate(self.groups)}
+        matrix = [[0] * len(columns) for _ in self.groups]
+        for row in rows:
+            group = self._group_key_of_id.get(row["group"])
+            column = column_of(row)
+            if group is None or column not in index:
+                continue
+            matrix[group_index[group]][index[column]] += row["n"]
+        return matrix
+
+    @cached_property
+    def _degree_rows(self) -> list[dict[str, Any]]:
+        return self._grouped(self.status_cases, "current_degree")
+
+    def headline(self) -> RawTable:
+        columns = [Category(SICK_LISTED, _("Sick-listed")), Category("not_sick_listed", _("Not sick-listed"))]
+        counts = self._matrix(
+            self._degree_rows,
+            lambda r: SICK_LISTED if r["current_degree"] is not None else "not_sick_listed",
+            columns,
+        )
+        return RawTable(HEADLINE, _("Clients in the method"), IN_METHOD, columns, self.groups, counts, _("Sick leave"))
+
+    def degree(self) -> RawTable:
+        columns = [Category(str(d.value), str(d.label)) for d in Degree]
+        counts = self._matrix(
+            self._degree_rows,
+            lambda r: str(r["current_degree"]) if r["current_degree"] is not None else None,
+            columns,
+        )
+        return RawTable(DEGREE, _("Sick-leave degree"), SICK_LISTED, columns, self.groups, counts, _("Degree"))
+
+    def sgi(self) -> RawTable:
+        columns = [
+            Category(SgiStatusValue.UNKNOWN.value, _("Unknown or not recorded")),
+            Category(SgiStatusValue.NONE.value, str(SgiStatusValue.NONE.label)),
+            Category(SgiStatusValue.HAS.value, str(SgiStatusValue.HAS.label)),
+        ]
+        rows = self._grouped(self._with_sgi(self.status_cases), "sgi")
+        counts = self._matrix(rows, lambda r: r["sgi"] or SgiStatusValue.UNKNOWN.value, columns)
+        return RawTable(SGI, _("SGI status"), IN_METHOD, columns, self.groups, counts, _("SGI status"))
+
+    @cached_property
+    def _diagnosis_rows(self) -> list[dict[str, Any]]:
+        return self._grouped(self._with_diagnosis(self.sick_cases), "chapter", "code")
+
+    def chapters(self) -> RawTable:
+        totals: dict[str, int] = defaultdict(int)
+        for row in self._diagnosis_rows:
+            totals[row["chapter"] or NONE] += row["n"]
+        columns = [
+            Category(chapter, f"{chapter} {chapter_name(chapter)}")
+            for chapter, _first, _last, _name in CHAPTERS
+            if totals.get(chapter)
+        ]
+        if totals.get(NONE):
+            columns.append(Category(NONE, _("No diagnosis code")))
+        counts = self._matrix(self._diagnosis_rows, lambda r: r["chapter"] or NONE, columns)
+        return RawTable(
+            CHAPTERS_TABLE,
+            _("Diagnoses by ICD-10 chapter"),
+            SICK_LISTED,
+            columns,
+            self.groups,
+            counts,
+            _("ICD-10 chapter"),
+        )
+
+    @cached_property
+    def top_codes(self) -> list[str]:
+        totals: dict[str, int] = defaultdict(int)
+        for row in self._diagnosis_rows:
+            if row["code"]:
+                totals[row["code"]] += row["n"]
+        return [code for code, _n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CODES]]
+
+    def _code_column(self, code: str | None) -> str:
+        if not code:
+            return NONE
+        return code if code in self.top_codes else OTHER
+
+    def codes(self) -> RawTable:
+        columns = [Category(code, display_code(code)) for code in self.top_codes]
+        columns += [Category(OTHER, _("Other codes")), Category(NONE, _("No diagnosis code"))]
+        counts = self._matrix(self._diagnosis_rows, lambda r: self._code_column(r["code"]), columns)
+        return RawTable(
+            CODES,
+            _("Most common diagnosis codes"),
+            SICK_LISTED,
+            columns,
+            self.groups,
+            counts,
+            _("Main diagnosis"),
+        )
+
+    @cached_property
+    def _care_unit_rows(self) -> list[dict[str, Any]]:
+        return self._grouped(self._with_care_unit(self.sick_cases), "care_unit", "care_unit_name")
+
+    @cached_property
+    def top_care_units(self) -> list[Category]:
+        totals: dict[int, int] = defaultdict(int)
+        names: dict[int, str] = {}
+        for row in self._care_unit_rows:
+            totals[row["care_unit"]] += row["n"]
+            names[row["care_unit"]] = row["care_unit_name"]
+        ranked = sorted(totals, key=lambda pk: (-totals[pk], names[pk], pk))[:TOP_CARE_UNITS]
+        return [Category(str(pk), names[pk]) for pk in ranked]
+
+    def _care_unit_column(self, care_unit_id: int | None) -> str:
+        key = str(care_unit_id)
+        return key if key in {c.key for c in self.top_care_units} else OTHER
+
+    def care_units(self) -> RawTable:
+        columns = [*self.top_care_units, Category(OTHER, _("Other care units"))]
+        counts = self._matrix(self._care_unit_rows, lambda r: self._care_unit_column(r["care_unit"]), columns)
+        return RawTable(
+            CARE_UNITS,
+            _("Care units by number of sick-listed clients"),
+            SICK_LISTED,
+            columns,
+            self.groups,
+            counts,
+            _("Care unit"),
+        )
+
+    @cached_property
+    def _age_sex_classified(self) -> list[dict[str, Any]]:
+        """The database groups clients by birth date and serial digit; each group is classified once."""
+        rows = list(
+            self.status_cases.values(
+                "group",
+                birth=Substr("client__personal_number", 1, 8),
+                serial_digit=Substr("client__personal_number", 11, 1),
+            )
+            .annotate(n=Count("client_id", distinct=True), sample=Min("client__personal_number"))
+            .order_by()
+        )
+        for row in rows:
+            birth, sex = birth_and_sex(row["sample"])
+            row["age"] = age_band(age_on(birth, self.params.reference_date)) if birth else UNKNOWN
+            row["sex"] = sex
+        return rows
+
+    def age(self) -> RawTable:
+        columns = [Category(key, _age_label(key)) for key, _low, _high in AGE_BANDS]
+        if any(r["age"] == UNKNOWN for r in self._age_sex_classified):
+            columns.append(Category(UNKNOWN, _("Unknown")))
+        counts = self._matrix(self._age_sex_classified, lambda r: r["age"], columns)
+        return RawTable(AGE, _("Age"), IN_METHOD, columns, self.groups, counts, _("Age (years)"))
+
+    def sex(self) -> RawTable:
+        columns = [Category(FEMALE, _("Women")), Category(MALE, _("Men"))]
+        if any(r["sex"] == UNKNOWN for r in self._age_sex_classified):
+            columns.append(Category(UNKNOWN, _("Unknown")))
+        counts = self._matrix(self._age_sex_classified, lambda r: r["sex"], columns)
+        return RawTable(SEX, _("Sex"), IN_METHOD, columns, self.groups, counts, _("Sex"))
+
+    # -- tables from the sick-leave spells (Python over one load of periods) --
+
+    @cached_property
+    def _period_case_rows(self) -> list[tuple[int, int, datetime.date, datetime.date | None]]:
+        """(client, unit, opened, closed) for every case open at some time during the period."""
+        cases = self._cases().filter(opened_on__lte=self.params.reference_date)
+        cases = cases.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=self.params.start))
+        return list(cases.order_by("client_id", "pk").values_list("client_id", "unit_id", "opened_on", "closed_on"))
+
+    @cached_property
+    def _max_gaps(self) -> dict[int, int]:
+        rows = UnitCertificateSettings.objects.filter(unit_id__in=self.unit_ids).values_list("unit_id", "max_gap")
+        return dict(rows)
+
+    @cached_property
+    def _spans(self) -> dict[int, list[CertificateSpan]]:
+        client_ids = (
+            self._cases()
+            .filter(opened_on__lte=self.params.reference_date)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=self.params.start))
+            .values("client_id")
+        )
+        rows = (
+            CertificatePeriod.objects.filter(certificate__client_id__in=client_ids)
+            .order_by()
+            .values_list("certificate__client_id", "certificate_id", "certificate__issued_on", "start", "end", "degree")
+        )
+        periods: dict[tuple[int, int, datetime.date], list[Period]] = defaultdict(list)
+        for client_id, certificate_id, issued_on, start, end, degree in rows:
+            periods[(client_id, certificate_id, issued_on)].append(Period(start, end, degree))
+        spans: dict[int, list[CertificateSpan]] = defaultdict(list)
+        for (client_id, certificate_id, issued_on), client_periods in sorted(periods.items()):
+            spans[client_id].append(CertificateSpan(certificate_id, issued_on, tuple(client_periods)))
+        return spans
+
+    _sick_leave_cache: dict[tuple[int, int], SickLeave]
+
+    def sick_leave(self, client_id: int, unit_id: int) -> SickLeave:
+        if not hasattr(self, "_sick_leave_cache"):
+            self._sick_leave_cache = {}
+        gap = self._max_gaps.get(unit_id, DEFAULT_MAX_GAP)
+        key = (client_id, gap)
+        if key not in self._sick_leave_cache:
+            self._sick_leave_cache[key] = sick_leave_as_of(
+                self._spans.get(client_id, []), self.params.reference_date, gap
+            )
+        return self._sick_leave_cache[key]
+
+    @cached_property
+    def _status_members(self) -> dict[str, dict[int, int]]:
+        """group -> {client: unit of the case} for the clients in the method (the same rule as ``status_cases``)."""
+        day = self.params.reference_date
+        members: dict[str, dict[int, int]] = defaultdict(dict)
+        for client_id, unit_id, opened_on, closed_on in self._period_case_rows:
+            if opened_on > day or (closed_on is not None and closed_on <= day):
+                continue
+            if (
+                self.params.degree is not None
+                and self.sick_leave(client_id, unit_id).current_degree != self.params.degree
+            ):
+                continue
+            members[self._unit_group[unit_id]].setdefault(client_id, unit_id)
+        return members
+
+    @cached_property
+    def _period_members(self) -> dict[str, dict[int, int]]:
+        members: dict[str, dict[int, int]] = defaultdict(dict)
+        for client_id, unit_id, _opened, _closed in self._period_case_rows:
+            members[self._unit_group[unit_id]].setdefault(client_id, unit_id)
+        return members
+
+    def _spell_bucket_of(self, client_id: int, unit_id: int) -> str | None:
+        current = self.sick_leave(client_id, unit_id).current
+        return spell_bucket(current.days) if current is not None else None
+
+    def spell_length(self) -> RawTable:
+        columns = [Category(key, _bucket_label(key)) for key, _low, _high in SPELL_BUCKETS]
+        index = {c.key: j for j, c in enumerate(columns)}
+        counts = [[0] * len(columns) for _ in self.groups]
+        for i, group in enumerate(self.groups):
+            for client_id, unit_id in self._status_members.get(group.key, {}).items():
+                bucket = self._spell_bucket_of(client_id, unit_id)
+                if bucket is not None:
+                    counts[i][index[bucket]] += 1
+        return RawTable(
+            SPELL_LENGTH,
+            _("Length of current sick-leave spells"),
+            SICK_LISTED,
+            columns,
+            self.groups,
+            counts,
+            _("Length of the spell"),
+        )
+
+    def _new_spell_months(self, client_id: int, unit_id: int) -> set[datetime.date]:
+        """The months in the period in which a spell of the client started (at the degree filtered on)."""
+        spans = self._spans.get(client_id, [])
+        months = set()
+        for spell in self.sick_leave(client_id, unit_id).spells:
+            if not self.params.start <= spell.start <= self.params.reference_date:
+                continue
+            if self.params.degree is not None:
+                in_spell = [s for s in spans if s.certificate_id in set(spell.certificate_ids)]
+                if degree_on(in_spell, spell.start) != self.params.degree:
+                    continue
+            months.add(spell.start.replace(day=1))
+        return months
+
+    def new_spells(self) -> RawTable:
+        months = months_between(self.params.start, self.params.reference_date)
+        columns = [Category(m.strftime("%Y-%m"), _month_label(m)) for m in months]
+        index = {m: j for j, m in enumerate(months)}
+        counts = [[0] * len(columns) for _ in self.groups]
+        for i, group in enumerate(self.groups):
+            for client_id, unit_id in self._period_members.get(group.key, {}).items():
+                for month in self._new_spell_months(client_id, unit_id):
+                    counts[i][index[month]] += 1
+        return RawTable(
+            NEW_SPELLS_TABLE,
+            _("New sick-listed clients per month"),
+            NEW_SPELLS,
+            columns,
+            self.groups,
+            counts,
+            _("Month"),
+        )
+
+    # -- certificate completeness (the certificates app's quality check) --
+
+    @cached_property
+    def _period_certificates(self) -> list[tuple[Certificate, bool]]:
+        certificates = (
+            Certificate.objects.filter(
+                client_id__in=self.status_cases.values("client_id"),
+                issued_on__gte=self.params.start,
+                issued_on__lte=self.params.reference_date,
+            )
+            .select_related("care_unit")
+            .prefetch_related(
+                Prefetch("diagnoses", queryset=Diagnosis.objects.order_by("position")),
+                Prefetch("periods", queryset=CertificatePeriod.objects.order_by("start", "pk")),
+            )
+            .order_by("pk")
+        )
+        return [(certificate, not quality_findings(certificate)) for certificate in certificates]
+
+    def _client_groups(self) -> dict[int, list[str]]:
+        groups: dict[int, list[str]] = defaultdict(list)
+        for group, members in self._status_members.items():
+            for client_id in members:
+                groups[client_id].append(group)
+        return groups
+
+    def completeness(self) -> RawTable:
+        columns = [Category(COMPLETE, _("Without findings")), Category(WITH_FINDINGS, _("With findings"))]
+        group_index = {g.key: i for i, g in enumerate(self.groups)}
+        client_groups = self._client_groups()
+        counts = [[0, 0] for _ in self.groups]
+        for certificate, complete in self._period_certificates:
+            for group in client_groups.get(certificate.client_id, []):
+                counts[group_index[group]][0 if complete else 1] += 1
+        return RawTable(
+            COMPLETENESS,
+            _("Certificate completeness"),
+            CERTIFICATES,
+            columns,
+            self.groups,
+            counts,
+            _("Certificates issued in the period"),
+        )
+
+    def care_unit_completeness(self) -> RawTable:
+        """Rows: the ranked care units (and the others); only for one group (the mapping of a unit)."""
+        columns = [Category(COMPLETE, _("Without findings")), Category(WITH_FINDINGS, _("With findings"))]
+        rows = [*self.top_care_units, Category(OTHER, _("Other care units"))]
+        row_index = {r.key: i for i, r in enumerate(rows)}
+        in_method = set(self._client_groups())
+        counts = [[0, 0] for _ in rows]
+        for certificate, complete in self._period_certificates:
+            if certificate.client_id not in in_method:
+                continue
+            row = self._care_unit_column(certificate.care_unit_id)
+            counts[row_index[row]][0 if complete else 1] += 1
+        return RawTable(
+            CARE_UNIT_COMPLETENESS,
+            _("Certificate completeness by care unit"),
+            CERTIFICATES,
+            columns,
+            rows,
+            counts,
+            _("Certificates issued in the period"),
+            rows_are_groups=False,
+        )
+
+    # -- everything --
+
+    def tables(self, *, with_care_unit_completeness: bool = False) -> list[RawTable]:
+        tables = [
+            self.headline(),
+            self.sgi(),
+            self.chapters(),
+            self.codes(),
+            self.care_units(),
+            self.degree(),
+            self.spell_length(),
+            self.age(),
+            self.sex(),
+            self.new_spells(),
+        ]
+        tables.append(self.care_unit_completeness() if with_care_unit_completeness else self.completeness())
+        return tables
+
+    # -- the clients behind one cell (for the client lists of the mapping) --
+
+    def members(self, table: str, column: str, *, row: str = "") -> set[int]:
+        """Client ids behind one figure; ``column`` "total" means the whole population of the table."""
+        if table in {HEADLINE, SGI, DEGREE, CHAPTERS_TABLE, CODES, CARE_UNITS, AGE, SEX, SPELL_LENGTH}:
+            return self._status_member_ids(table, column)
+        if table == NEW_SPELLS_TABLE:
+            return {
+                client_id
+                for members in self._period_members.values()
+                for client_id, unit_id in members.items()
+                if _month_matches(self._new_spell_months(client_id, unit_id), column)
+            }
+        if table in {COMPLETENESS, CARE_UNIT_COMPLETENESS}:
+            return self._certificate_member_ids(table, column, row)
+        raise KeyError(table)
+
+    def _status_member_ids(self, table: str, column: str) -> set[int]:
+        cases: QuerySet[Any] = self.status_cases
+        population = IN_METHOD if table in {HEADLINE, SGI, AGE, SEX} else SICK_LISTED
+        if population == SICK_LISTED or (table == HEADLINE and column == SICK_LISTED):
+            cases = self.sick_cases
+        if column == TOTAL or (table == HEADLINE and column == SICK_LISTED):
+            return set(cases.values_list("client_id", flat=True))
+        if table == HEADLINE:
+            if column != "not_sick_listed":
+                return set()
+            return set(self.status_cases.filter(current_certificate__isnull=True).values_list("client_id", flat=True))
+        if table == DEGREE:
+            return set(cases.filter(current_degree=_int_or_none(column)).values_list("client_id", flat=True))
+        if table == SGI:
+            with_sgi = self._with_sgi(cases)
+            if column == SgiStatusValue.UNKNOWN:
+                with_sgi = with_sgi.filter(Q(sgi__isnull=True) | Q(sgi=SgiStatusValue.UNKNOWN))
+            else:
+                with_sgi = with_sgi.filter(sgi=column)
+            return set(with_sgi.values_list("client_id", flat=True))
+        if table in {CHAPTERS_TABLE, CODES}:
+            rows = self._with_diagnosis(cases).values_list("client_id", "chapter", "code")
+            if table == CHAPTERS_TABLE:
+                return {c for c, chapter, _code in rows if (chapter or NONE) == column}
+            return {c for c, _chapter, code in rows if self._code_column(code) == column}
+        if table == CARE_UNITS:
+            rows = self._with_care_unit(cases).values_list("client_id", "care_unit")
+            return {c for c, care_unit in rows if self._care_unit_column(care_unit) == column}
+        if table == SPELL_LENGTH:
+            return {
+                client_id
+                for members in self._status_members.values()
+                for client_id, unit_id in members.items()
+                if self._spell_bucket_of(client_id, unit_id) == column
+            }
+        # age and sex: classified per client from the number
+        rows = cases.values_list("client_id", "client__personal_number")
+        found = set()
+        for client_id, number in rows:
+            birth, sex = birth_and_sex(number)
+            if table == SEX and sex == column:
+                found.add(client_id)
+            age = age_band(age_on(birth, self.params.reference_date)) if birth else UNKNOWN
+            if table == AGE and age == column:
+                found.add(client_id)
+        return found
+
+    def _certificate_member_ids(self, table: str, column: str, row: str) -> set[int]:
+        in_method = set(self._client_groups())
+        found = set()
+        for certificate, complete in self._period_certificates:
+            if certificate.client_id not in in_method:
+                continue
+            if column != TOTAL and column != (COMPLETE if complete else WITH_FINDINGS):
+                continue
+            if (
+                table == CARE_UNIT_COMPLETENESS
+                and row not in ("", TOTAL)
+                and self._care_unit_column(certificate.care_unit_id) != row
+            ):
+                continue
+            found.add(certificate.client_id)
+        return found
+
+
+def _month_matches(months: set[datetime.date], column: str) -> bool:
+    if column == TOTAL:
+        return bool(months)
+    return column in {m.strftime("%Y-%m") for m in months}
+
+
+def _int_or_none(value: str) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        return None

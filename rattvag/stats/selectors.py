@@ -1,0 +1,278 @@
+"""Reads for the statistics: who sees which figures, the dashboards, and the clients behind a figure.
+
+Scope (documented in docs/statistics.md):
+
+* **Unit mapping** (``/stats/mapping/``): caseworkers, unit managers and analysts, for the units they work for.
+  Caseworkers and unit managers see exact counts and may open the clients behind each figure (the clients they
+  may see anyway, through ``rattvag.clients.access``); analysts see the figures with small-cell suppression and
+  never a client.
+* **Aggregates** (``/stats/aggregate/``): analysts for every unit of the municipalities they work in;
+  aggregate viewers (steering groups, coordination associations) for every municipality. Always suppressed.
+* Everyone else (nurses, partner officers, administrators) gets 404.
+
+One selector feeds the pages, the charts, the exports and the API, so they show the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from rattvag.accounts.models import Role, Unit, User
+from rattvag.audit.services import ActingFor, audit_log_many
+from rattvag.clients.access import visible_clients
+from rattvag.clients.models import Case, Client
+from rattvag.clients.selectors import audit_clients_listed, client_ids_with_visible_protected_identity
+
+from .figures import (
+    CARE_UNIT_COMPLETENESS,
+    GROUP_BY_MUNICIPALITY,
+    GROUP_BY_UNIT,
+    TOTAL,
+    FigureQuery,
+    Params,
+)
+from .suppression import SuppressionRule, default_rule
+from .tables import PublishedTable, publish
+
+if TYPE_CHECKING:
+    from rattvag.accounts.models import User as UserType
+
+MAPPING_ROLES = frozenset({Role.CASEWORKER, Role.UNIT_MANAGER, Role.ANALYST})
+CLIENT_LIST_ROLES = frozenset({Role.CASEWORKER, Role.UNIT_MANAGER})
+AGGREGATE_ROLES = frozenset({Role.ANALYST, Role.AGGREGATE_VIEWER})
+GROUPINGS = (GROUP_BY_MUNICIPALITY, GROUP_BY_UNIT)
+
+
+def _active(user: UserType) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+# --- scope ------------------------------------------------------------------------------------------------------
+
+
+def mapping_units_for(*, user: UserType) -> list[Unit]:
+    """The units whose mapping the user may see (their own units); empty for other roles."""
+    if not _active(user) or user.role not in MAPPING_ROLES:
+        return []
+    return list(user.units.select_related("municipality").order_by("municipality__name", "name", "pk"))
+
+
+def may_see_mapping(*, user: UserType) -> bool:
+    return bool(mapping_units_for(user=user))
+
+
+def mapping_unit_for(*, user: UserType, code: str | None) -> Unit:
+    """The unit named by ``code`` (default: the user's first unit) if the user may see its mapping; else 404."""
+    units = mapping_units_for(user=user)
+    if not units:
+        raise Http404
+    if not code:
+        return units[0]
+    for unit in units:
+        if unit.code == code:
+            return unit
+    raise Http404
+
+
+def may_list_clients(*, user: UserType) -> bool:
+    """Whether the figures link to the clients behind them: only for roles that work with individual clients."""
+    return _active(user) and user.role in CLIENT_LIST_ROLES
+
+
+def mapping_rule_for(*, user: UserType, protect: bool = False) -> SuppressionRule | None:
+    """Analysts always see suppressed figures; unit staff see exact counts unless they ask for protection
+    (an export to share outside the unit)."""
+    if user.role == Role.ANALYST or protect:
+        return default_rule()
+    return None
+
+
+def may_see_aggregates(*, user: UserType) -> bool:
+    return _active(user) and user.role in AGGREGATE_ROLES
+
+
+def aggregate_units_for(*, user: UserType) -> list[Unit]:
+    """Analysts: every unit of their municipalities. Aggregate viewers: every unit. Others: 404."""
+    if not may_see_aggregates(user=user):
+        raise Http404
+    units = Unit.objects.select_related("municipality").order_by("municipality__name", "name", "pk")
+    if user.role == Role.ANALYST:
+        units = units.filter(municipality_id__in=user.units.values("municipality_id"))
+    return list(units)
+
+
+def caseworkers_of(unit: Unit) -> QuerySet[User]:
+    """The staff who can be responsible for the unit's cases (for the caseworker filter)."""
+    return User.objects.filter(units=unit, role__in=[Role.CASEWORKER, Role.UNIT_MANAGER], is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+# --- dashboards -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The published tables of one page, with what they were computed for."""
+
+    params: Params
+    group_by: str
+    units: list[Unit]
+    tables: dict[str, PublishedTable]
+    rule: SuppressionRule | None
+    unit: Unit | None = None  # the mapping's unit
+    caseworker: User | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.rule is not None
+
+    def table(self, key: str) -> PublishedTable:
+        try:
+            return self.tables[key]
+        except KeyError:
+            raise Http404 from None
+
+
+def _caseworker(unit: Unit, caseworker_id: int | None) -> User | None:
+    if caseworker_id is None:
+        return None
+    caseworker = caseworkers_of(unit).filter(pk=caseworker_id).first()
+    if caseworker is None:
+        raise Http404
+    return caseworker
+
+
+def mapping_for(*, user: UserType, unit_code: str | None, params: Params, protect: bool = False) -> Dashboard:
+    """The mapping of one unit (404 when the user may not see it)."""
+    unit = mapping_unit_for(user=user, code=unit_code)
+    caseworker = _caseworker(unit, params.caseworker_id)
+    query = FigureQuery(units=[unit], group_by=GROUP_BY_UNIT, params=params)
+    rule = mapping_rule_for(user=user, protect=protect)
+    raw = query.tables(with_care_unit_completeness=True)
+    return Dashboard(
+        params=params,
+        group_by=GROUP_BY_UNIT,
+        units=[unit],
+        tables=publish(raw, rule=rule, total_label=_("Total")),
+        rule=rule,
+        unit=unit,
+        caseworker=caseworker,
+    )
+
+
+def aggregate_for(*, user: UserType, group_by: str, params: Params) -> Dashboard:
+    """Figures per municipality or unit in the user's scope, always with small-cell suppression."""
+    units = aggregate_units_for(user=user)
+    if group_by not in GROUPINGS:
+        raise Http404
+    # The aggregates have no caseworker filter: staff are not a dimension of the figures that leave the unit.
+    params = Params(start=params.start, reference_date=params.reference_date, degree=params.degree)
+    query = FigureQuery(units=units, group_by=group_by, params=params)
+    rule = default_rule()
+    return Dashboard(
+        params=params,
+        group_by=group_by,
+        units=units,
+        tables=publish(query.tables(), rule=rule, total_label=_("All")),
+        rule=rule,
+    )
+
+
+# --- the clients behind a figure -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One cell of the mapping: table, column (category or "total") and, for the care-unit completeness table,
+    the row (care unit)."""
+
+    table: str
+    column: str
+    row: str = ""
+
+    @classmethod
+    def parse(cls, value: str) -> Figure:
+        parts = (value or "").split(":")
+        if len(parts) not in (2, 3) or not all(parts[:2]):
+            raise Http404
+        return cls(parts[0], parts[1], parts[2] if len(parts) == 3 else "")
+
+    def __str__(self) -> str:
+        return ":".join(p for p in (self.table, self.column, self.row) if p)
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    client: Client
+    shows_identity: bool
+    responsible: User | None
+
+
+def _figure_client_ids(*, unit: Unit, params: Params, figure: Figure) -> set[int]:
+    query = FigureQuery(units=[unit], group_by=GROUP_BY_UNIT, params=params)
+    if figure.table == CARE_UNIT_COMPLETENESS and not figure.row:
+        raise Http404
+    try:
+        return query.members(figure.table, figure.column, row=figure.row or TOTAL)
+    except KeyError:
+        raise Http404 from None
+
+
+def mapping_clients_for(
+    *, user: UserType, unit_code: str | None, params: Params, figure: Figure, audit: bool = True
+) -> list[ClientRow]:
+    """The clients behind one figure of the mapping that the user may see; 404 for roles without client lists.
+
+    Not audited here when ``audit`` is False: the caller audits what it shows (a page) or exports.
+    """
+    unit = mapping_unit_for(user=user, code=unit_code)
+    if not may_list_clients(user=user):
+        raise Http404
+    _caseworker(unit, params.caseworker_id)
+    ids = _figure_client_ids(unit=unit, params=params, figure=figure)
+    unit_cases = Case.objects.filter(unit=unit).select_related("responsible").order_by("-opened_on", "-pk")
+    clients = list(
+        visible_clients(user)
+        .filter(pk__in=ids)
+        .prefetch_related(Prefetch("cases", queryset=unit_cases, to_attr="unit_cases"))
+        .order_by("last_name", "first_name", "pk")
+    )
+    protected = [c.pk for c in clients if c.protected_identity]
+    sees = client_ids_with_visible_protected_identity(user=user, client_ids=protected)
+    rows = [
+        ClientRow(
+            client=c,
+            shows_identity=not c.protected_identity or c.pk in sees,
+            responsible=c.unit_cases[0].responsible if c.unit_cases else None,
+        )
+        for c in clients
+    ]
+    if audit:
+        audit_clients_listed(user=user, clients=clients, via="stats")
+    return rows
+
+
+def audit_clients_exported(*, user: UserType, unit: Unit, rows: list[ClientRow], file_format: str) -> None:
+    """One ``client.exported`` event per client in an exported list."""
+    audit_log_many(
+        actor=user,
+        action="client.exported",
+        client_ids=[row.client.pk for row in rows],
+        acting_for=ActingFor(unit=unit),
+        objects=[row.client for row in rows],
+        data={"via": "stats", "format": file_format},
+    )
+
+
+def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Twelve calendar months up to and including today."""
+    first = today.replace(day=1)
+    year, month = (first.year, first.month - 11) if first.month > 11 else (first.year - 1, first.month + 1)
+    return datetime.date(year, month, 1), today

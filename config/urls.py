@@ -18,6 +18,7 @@ urlpatterns = [
     path("imports/", include("rattvag.imports.urls")),
     path("stats/", include("rattvag.stats.urls")),
     path("outcomes/", include("rattvag.outcomes.urls")),
+    path("dsr/", include("rattvag.dsr.urls")),
     path("audit/", include("rattvag.audit.urls")),
     path("consent/", include("rattvag.consent.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "rattvag.imports",
     "rattvag.stats",
     "rattvag.outcomes",
+    "rattvag.retention",
+    "rattvag.dsr",
+    "rattvag.ops",
     "rattvag.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -214,6 +217,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rattvag@localhost")
 # The address links in emails point to (emails never carry personal data, only client ids).
 RATTVAG_BASE_URL = os.environ.get("RATTVAG_BASE_URL", "http://127.0.0.1:8000")
+
+# Statistics leaving a unit: counts from 1 to threshold-1 are shown as "<threshold" (never below 3).
+RATTVAG_SUPPRESSION_THRESHOLD = int(os.environ.get("RATTVAG_SUPPRESSION_THRESHOLD", "5"))
 
 # Office hours for the log review: accesses outside them are flagged.
 RATTVAG_OFFICE_HOURS = (7, 18)  # from 07:00 to 18:00 local time, Monday to Friday

@@ -1,7 +1,8 @@
-"""Clients: register a client (opening a case), list the clients one may see, read one client.
+"""Clients: register a client (opening a case), list the clients one may see, read and change one client.
 
 Every read is audited through the selectors (`client.viewed`, `client.listed` with via="api"),
 every write through the service. What a user may see is decided by rattvag.clients.access.
+A change names the version it was based on; an outdated one is refused with 409 (core.concurrency).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import pgettext
 from ninja import Field, Path, Query, Router, Schema, Status
-from pydantic import StrictBool
+from pydantic import ConfigDict, StrictBool
 
 from rattvag.accounts.models import Role, Unit
 from rattvag.clients.access import ClientAccess, client_access
@@ -26,10 +27,12 @@ from rattvag.clients.selectors import (
     client_ids_with_visible_protected_identity,
     clients_for_listing,
 )
-from rattvag.clients.services import client_create
+from rattvag.clients.services import client_create, client_update
+from rattvag.core.concurrency import MAX_VERSION
+from rattvag.core.errors import StaleVersion
 
 from .auth import request_user
-from .errors import error_responses
+from .errors import ErrorOut, error_responses
 from .schemas import MAX_ID, Text
 
 router = Router(tags=["clients"])
@@ -79,6 +82,34 @@ class ClientOut(Schema):
     postal_code: str | None
     city: str | None
     cases: list[CaseOut]
+
+
+class ClientDetailOut(ClientOut):
+    version: int = Field(description="Send it back with PATCH: a change based on an older version is refused (409).")
+
+
+class ClientPatchIn(Schema):
+    """The fields to change; leave out (or send null for) what stays as it is. Send "" to empty a contact field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(
+        ge=1, le=MAX_VERSION, description="The version you read (GET /clients/{id}); 409 when someone saved since."
+    )
+    first_name: Text | None = Field(None, min_length=1, max_length=100)
+    last_name: Text | None = Field(None, min_length=1, max_length=100)
+    protected_identity: StrictBool | None = Field(None, description="Skyddade personuppgifter.")
+    phone: Text | None = Field(None, max_length=40)
+    email: Text | None = Field(None, max_length=254)
+    street_address: Text | None = Field(None, max_length=200)
+    postal_code: Text | None = Field(None, max_length=10)
+    city: Text | None = Field(None, max_length=100)
+
+
+class ClientConflictOut(ErrorOut):
+    """409: someone saved the client after the version you sent. `current` is the client as it is now."""
+
+    current: ClientDetailOut
 
 
 class ClientListOut(Schema):
@@ -214,13 +245,50 @@ def search_clients(request: HttpRequest, payload: ClientSearchIn) -> dict[str, o
     return _client_page(request, query=payload.q, limit=payload.limit, offset=payload.offset)
 
 
-@router.get("/{client_id}", response={200: ClientOut, **error_responses(401, 404, 422)})
-def get_client(request: HttpRequest, client_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, object]:
-    """One client with their cases; 404 when it does not exist or you may not see it. The read is logged."""
-    client, access = client_get_for(user=request_user(request), client_id=client_id, via="api")
-    return client_out(
+def client_detail_out(client: Client, access: ClientAccess) -> dict[str, object]:
+    out = client_out(
         client,
         sees_protected_identity=access.sees_protected_identity,
         cases=cases_of_client(client=client),
         shows_contact_details=access.shows("contact_details"),
     )
+    return {**out, "version": client.version}
+
+
+@router.get("/{client_id}", response={200: ClientDetailOut, **error_responses(401, 404, 422)})
+def get_client(request: HttpRequest, client_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, object]:
+    """One client with their cases; 404 when it does not exist or you may not see it. The read is logged."""
+    client, access = client_get_for(user=request_user(request), client_id=client_id, via="api")
+    return client_detail_out(client, access)
+
+
+@router.patch(
+    "/{client_id}",
+    response={200: ClientDetailOut, 409: ClientConflictOut, **error_responses(400, 401, 403, 404, 422)},
+)
+def update_client(
+    request: HttpRequest, payload: ClientPatchIn, client_id: int = Path(..., ge=1, le=MAX_ID)
+) -> dict[str, object] | Status[dict[str, object]]:
+    """Change a client's details. `version` is required: the one you read with GET /clients/{id}.
+
+    409 when someone saved the client after that version: nothing is changed, and the answer carries the
+    client as it is now (`current`, with its new `version`). 403 for roles that read but do not edit (the
+    service decides, as for the web page).
+    """
+    user = request_user(request)
+    client, access = client_get_for(user=user, client_id=client_id, via="api")
+    changes = {
+        name: value.strip() if isinstance(value, str) else value
+        for name, value in payload.model_dump(exclude_unset=True, exclude_none=True).items()
+        if name != "version"
+    }
+    try:
+        client_update(actor=user, client=client, expected_version=payload.version, **changes)
+    except StaleVersion as error:
+        body: dict[str, object] = {
+            "message": error.message,
+            "errors": [],
+            "current": client_detail_out(error.current, access),
+        }
+        return Status(409, body)
+    return client_detail_out(client, access)

@@ -15,13 +15,16 @@ from importlib import import_module
 from typing import Any
 
 from django.apps import apps
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.module_loading import module_has_submodule
+from django.utils.translation import pgettext
 from ninja import NinjaAPI, Router
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import PathView
+from ninja.router import BoundRouter
 
 from .auth import api_auth
-from .errors import ErrorOut, install_exception_handlers
+from .errors import ErrorOut, error_body, install_exception_handlers
 
 ROUTERS: list[tuple[str, str]] = [
     ("clients", "rattvag.api.clients:router"),
@@ -92,7 +95,26 @@ def _document_error_responses(schema: dict[str, Any]) -> None:
                 }
 
 
+def _json_method_not_allowed(path_view: PathView) -> None:
+    """A method the path does not have answers 405 in the API's error format (ninja answers in plain text)."""
+
+    def not_allowed() -> JsonResponse:
+        allowed = sorted({method for operation in path_view.operations for method in operation.methods})
+        response = JsonResponse(error_body(pgettext("api", "This method is not allowed here.")), status=405)
+        response["Allow"] = ", ".join(allowed)
+        return response
+
+    path_view._not_allowed = not_allowed  # type: ignore[method-assign]
+
+
 class RattvagAPI(NinjaAPI):
+    def _get_bound_routers(self) -> list[BoundRouter]:
+        bound_routers = super()._get_bound_routers()
+        for bound_router in bound_routers:
+            for path_view in bound_router.path_operations.values():
+                _json_method_not_allowed(path_view)
+        return bound_routers
+
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:

@@ -1,4 +1,10 @@
-"""Checking the audit chain: every event's hash, every link, and the chain head."""
+"""Checking the audit chain: every event's hash, every link, and the chain head.
+
+Old events are removed after the retention period (rattvag.retention) from the start of the chain
+only. The first kept event then links to a removed one; the run that removed them records that hash
+under CHAIN_ANCHOR_KEY in the data of its own event, which the chain covers. The chain is verified
+from the newest such anchor; removing more events from the start breaks it again.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,9 @@ from dataclasses import dataclass
 
 from .hashing import event_digest, hashed_fields_of
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+
+# The key, in an event's data, of the hash of the newest removed event (the start of the kept chain).
+CHAIN_ANCHOR_KEY = "chain_anchor"
 
 
 @dataclass(frozen=True)
@@ -19,8 +28,19 @@ class ChainReport:
     first_broken_event_time: datetime.datetime | None = None
 
 
+def chain_start() -> str:
+    """The hash the first kept event must link to: the genesis hash, or the recorded anchor."""
+    first = AuditEvent.objects.order_by("id").only("prev_hash").first()
+    if first is None or first.prev_hash == GENESIS_HASH:
+        return GENESIS_HASH
+    anchor = AuditEvent.objects.filter(data__has_key=CHAIN_ANCHOR_KEY).order_by("-id").only("data").first()
+    if anchor is not None and anchor.data.get(CHAIN_ANCHOR_KEY) == first.prev_hash:
+        return first.prev_hash
+    return GENESIS_HASH
+
+
 def verify_chain(*, chunk_size: int = 5000) -> ChainReport:
-    prev_hash = GENESIS_HASH
+    prev_hash = chain_start()
     last_id = 0
     checked = 0
     events = AuditEvent.objects.order_by("id")

@@ -1,22 +1,27 @@
-"""The certificates API: register and list a client's certificates, read the sick-leave spells.
+"""The certificates API: register, list and correct a client's certificates, read the sick-leave spells.
 
 Mounted by rattvag.api.setup (full paths declared here); authentication and the error format
 come from the one NinjaAPI. Services raise ValidationError (→ 422) and Http404 (→ 404).
-Every read is audited by the selectors.
+Every read is audited by the selectors. A correction names the version it was based on: an outdated
+one is refused with 409 and the certificate as it is now (core.concurrency).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict, StrictBool
 
 from rattvag.api.auth import request_user
-from rattvag.api.errors import error_responses
+from rattvag.api.errors import ErrorOut, error_responses
 from rattvag.api.schemas import MAX_ID, Text
+from rattvag.core.concurrency import MAX_VERSION
+from rattvag.core.errors import StaleVersion
+from rattvag.core.validation import TEXT_MAX_LENGTH
 
 from . import selectors, services
 from .models import Basis, Certificate, Degree, DiagnosisSystem, Measure, Prognosis, WorkCapacityActivity
@@ -61,17 +66,28 @@ class CertificateIn(_In):
     work_capacity_activities: list[WorkCapacityActivity] = Field(default_factory=list, max_length=4)
     current_work_description: Text = Field("", max_length=500)
     diagnoses: list[DiagnosisIn] = Field(default_factory=list, max_length=services.MAX_DIAGNOSES)
-    functional_impairment: Text = Field("", max_length=10_000)
-    activity_limitation: Text = Field("", max_length=10_000)
-    treatment: Text = Field("", max_length=10_000)
+    functional_impairment: Text = Field("", max_length=TEXT_MAX_LENGTH)
+    activity_limitation: Text = Field("", max_length=TEXT_MAX_LENGTH)
+    treatment: Text = Field("", max_length=TEXT_MAX_LENGTH)
     periods: list[PeriodIn] = Field(default_factory=list, max_length=services.MAX_PERIODS)
     prognosis: Prognosis | None = None
     recommended_measures: list[Measure] = Field(default_factory=list, max_length=6)
     measures_other: Text = Field("", max_length=500)
-    other_information: Text = Field("", max_length=10_000)
+    other_information: Text = Field("", max_length=TEXT_MAX_LENGTH)
     wants_fk_contact: StrictBool = False
     read_with_client_on: datetime.date | None = None
-    caseworker_note: Text = Field("", max_length=10_000)
+    caseworker_note: Text = Field("", max_length=TEXT_MAX_LENGTH)
+
+
+class CertificateUpdateIn(CertificateIn):
+    """The whole certificate as it should read (diagnoses and periods are replaced), and the version you read.
+
+    `received_on` left out keeps the date received.
+    """
+
+    version: int = Field(
+        ge=1, le=MAX_VERSION, description="The certificate's `version` as you read it; 409 when someone saved since."
+    )
 
 
 class SickLeaveQuery(Schema):
@@ -142,6 +158,13 @@ class CertificateOut(Schema):
     caseworker_note: str
     registered_at: datetime.datetime
     quality_findings: list[FindingOut]
+    version: int = Field(description="Send it back with PUT: a correction based on an older version is refused.")
+
+
+class CertificateConflictOut(ErrorOut):
+    """409: someone saved the certificate after the version you sent. `current` is the certificate as it is now."""
+
+    current: CertificateOut
 
 
 class CertificateListOut(Schema):
@@ -235,6 +258,7 @@ def certificate_out(certificate: Certificate) -> dict[str, object]:
         "caseworker_note": certificate.caseworker_note,
         "registered_at": certificate.created_at,
         "quality_findings": [f.as_dict() for f in selectors.quality_findings(certificate)],
+        "version": certificate.version,
     }
 
 
@@ -290,6 +314,43 @@ def register_certificate(
         user=user, client_id=client.pk, certificate_id=certificate.pk, via="api", audit=False
     )
     return Status(201, certificate_out(saved))
+
+
+@router.put(
+    "/clients/{client_id}/certificates/{certificate_id}",
+    response={200: CertificateOut, 409: CertificateConflictOut, **error_responses(400, 401, 403, 404, 422)},
+)
+def update_certificate(
+    request: HttpRequest,
+    payload: CertificateUpdateIn,
+    client_id: int = Path(..., ge=1, le=MAX_ID),
+    certificate_id: int = Path(..., ge=1, le=MAX_ID),
+) -> dict[str, object] | Status[dict[str, object]]:
+    """Correct a registered certificate: send it whole, as it should read, with the `version` you read.
+
+    409 when someone saved the certificate after that version: nothing is changed, and the answer carries
+    the certificate as it is now (`current`). Partner officers never write certificates (404).
+    """
+    user = request_user(request)
+    certificate, access = selectors.certificate_get_for(
+        user=user, client_id=client_id, certificate_id=certificate_id, via="api", audit=False
+    )
+    if access.is_partner:
+        raise Http404
+    data = certificate_data(payload)
+    if payload.received_on is None:  # a correction keeps the date received unless it is sent
+        data = dataclasses.replace(data, received_on=certificate.received_on)
+    try:
+        services.certificate_update(actor=user, certificate=certificate, data=data, expected_version=payload.version)
+    except StaleVersion as error:
+        current, _access = selectors.certificate_get_for(
+            user=user, client_id=client_id, certificate_id=error.current.pk, via="api"
+        )
+        return Status(409, {"message": error.message, "errors": [], "current": certificate_out(current)})
+    saved, _access = selectors.certificate_get_for(
+        user=user, client_id=client_id, certificate_id=certificate_id, via="api", audit=False
+    )
+    return certificate_out(saved)
 
 
 @router.get("/clients/{client_id}/certificates", response={200: CertificateListOut, **error_responses(401, 404, 422)})

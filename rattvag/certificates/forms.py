@@ -15,6 +15,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from rattvag.core.concurrency import VersionField
+from rattvag.core.validation import TEXT_MAX_LENGTH
+
 from .models import (
     Basis,
     CareUnit,
@@ -81,19 +84,24 @@ class CertificateForm(forms.Form):
     )
     current_work_description = forms.CharField(label=_("Current work (describe)"), max_length=500, required=False)
     functional_impairment = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Impairment (funktionsnedsättning)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("How the illness affects body and mind, as the physician describes it."),
     )
     activity_limitation = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Activity limitation (aktivitetsbegränsning)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the client cannot do because of the impairment."),
     )
     treatment = forms.CharField(
-        label=_("Ongoing and planned treatment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Ongoing and planned treatment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     prognosis = forms.ChoiceField(
         label=_("Prognosis"),
@@ -104,7 +112,10 @@ class CertificateForm(forms.Form):
     recommended_measures = _checkboxes(Measure.choices, _("Recommended measures"), _("Select all that apply."))
     measures_other = forms.CharField(label=_("Describe the other measure"), max_length=500, required=False)
     other_information = forms.CharField(
-        label=_("Other information"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Other information"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     wants_fk_contact = forms.BooleanField(
         label=_("The physician wants Försäkringskassan to contact them"), required=False
@@ -115,14 +126,18 @@ class CertificateForm(forms.Form):
         help_text=_("The method: read the certificate with the client at once."),
     )
     caseworker_note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Your note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example what to ask healthcare about."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, edit: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if edit:
+            # The version the page was loaded at: saving over someone else's newer save is refused.
+            self.fields["version"] = VersionField()
         # Care-unit names from the registry as you type (a native datalist; the registry is not personal data).
         self.fields["care_unit_name"].widget.attrs.update(
             {
@@ -199,9 +214,9 @@ _MIDDLE_FIELDS = [
 class CertificateFormSet:
     """The main form and its rows, validated and turned into CertificateData together."""
 
-    def __init__(self, data: Any = None, *, initial: dict[str, Any] | None = None) -> None:
+    def __init__(self, data: Any = None, *, initial: dict[str, Any] | None = None, edit: bool = False) -> None:
         initial = initial or {}
-        self.main = CertificateForm(data, initial=initial.get("main"))
+        self.main = CertificateForm(data, initial=initial.get("main"), edit=edit)
         diagnoses = initial.get("diagnoses", [])
         periods = initial.get("periods", [])
         self.diagnoses = [
@@ -307,7 +322,8 @@ class CertificateFormSet:
             anchor = bound.auto_id
             if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 anchor = f"{bound.auto_id}_0"
-            items += [{"text": str(m), "href": f"#{anchor}"} for m in bound.errors]
+            href = "" if bound.is_hidden else f"#{anchor}"  # a hidden field (the version) has nothing to jump to
+            items += [{"text": str(m), "href": href} for m in bound.errors]
         return items
 
     @property
@@ -338,6 +354,7 @@ def initial_from(certificate: Certificate) -> dict[str, Any]:
             "wants_fk_contact": certificate.wants_fk_contact,
             "read_with_client_on": certificate.read_with_client_on,
             "caseworker_note": certificate.caseworker_note,
+            "version": certificate.version,
         },
         "diagnoses": [
             {"code": d.code_display, "system": d.system, "text": d.text} for d in certificate.diagnoses.all()

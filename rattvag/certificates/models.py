@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rattvag.accounts.models import Unit
 from rattvag.clients.models import Case, Client
+from rattvag.core.concurrency import version_field
 from rattvag.core.models import TimeStampedModel
 
 from .icd import chapter_name, display_code
@@ -136,6 +137,7 @@ class Certificate(TimeStampedModel):
         related_name="+",
         verbose_name=_("registered by"),
     )
+    version = version_field()
 
     class Meta:
         ordering = ["-issued_on", "-id"]

@@ -17,6 +17,8 @@ from rattvag.accounts.models import Role, Unit
 from rattvag.audit.services import audit_log
 from rattvag.clients.access import ClientAccess, client_access
 from rattvag.clients.models import Client
+from rattvag.core.concurrency import save_if_version
+from rattvag.core.validation import TEXT_MAX_LENGTH, date_range_errors, text_length_errors
 
 from .icd import CodeError, validate_code
 from .models import (
@@ -132,6 +134,17 @@ _PLAIN_FIELDS = (
 )
 
 
+# Free text typed from the certificate or by the caseworker: at most TEXT_MAX_LENGTH characters each.
+_FREE_TEXT_FIELDS = (
+    "functional_impairment",
+    "activity_limitation",
+    "treatment",
+    "other_information",
+    "caseworker_note",
+)
+assert TEXT_MAX_LENGTH == 10_000  # the API schema (certificates.api) states the same limit
+
+
 def _require_access(actor: User, client: Client) -> ClientAccess:
     """Writers are the municipality's staff who may see the client; partners never write here."""
     access = client_access(actor, client)
@@ -160,6 +173,9 @@ def _validate_periods(periods: Sequence[PeriodData], errors: dict[str, str]) -> 
             errors[f"{prefix}.start"] = _("Enter the first day of the period.")
         if period.end is None:
             errors[f"{prefix}.end"] = _("Enter the last day of the period.")
+        date_range_errors({f"{prefix}.start": period.start, f"{prefix}.end": period.end}, errors)
+        if f"{prefix}.start" in errors or f"{prefix}.end" in errors:
+            continue
         if period.start is not None and period.end is not None:
             if period.end < period.start:
                 errors[f"{prefix}.end"] = _("The last day cannot be before the first day.")
@@ -244,6 +260,11 @@ def validate_certificate_data(data: CertificateData) -> tuple[list[Diagnosis], l
         errors["prognosis"] = _("Choose a prognosis from the list.")
     if data.read_with_client_on is not None and data.read_with_client_on > today:
         errors["read_with_client_on"] = _("The date cannot be in the future.")
+    text_length_errors({name: getattr(data, name) for name in _FREE_TEXT_FIELDS}, errors)
+    date_range_errors(
+        {"issued_on": data.issued_on, "received_on": data.received_on, "read_with_client_on": data.read_with_client_on},
+        errors,
+    )
     diagnoses = _validate_diagnoses(data.diagnoses, errors)
     periods = _validate_periods(data.periods, errors)
     return diagnoses, periods, errors
@@ -254,6 +275,11 @@ def care_unit_resolve(*, actor: User, data: CareUnitData) -> CareUnit:
 
     Merged entries lead to the entry they were merged into.
     """
+    with transaction.atomic():
+        return _care_unit_resolve(actor=actor, data=data)
+
+
+def _care_unit_resolve(*, actor: User, data: CareUnitData) -> CareUnit:
     name = " ".join(data.name.split())
     hsa_id = data.hsa_id.strip().upper()
     found: CareUnit | None = CareUnit.objects.filter(hsa_id=hsa_id).first() if hsa_id else None
@@ -342,13 +368,26 @@ def _plain_values(data: CertificateData) -> dict[str, object]:
     return values
 
 
-def certificate_update(*, actor: User, certificate: Certificate, data: CertificateData) -> Certificate:
-    """Correct a registered certificate; diagnoses and periods are replaced as typed."""
+def certificate_update(
+    *, actor: User, certificate: Certificate, data: CertificateData, expected_version: int | None = None
+) -> Certificate:
+    """Correct a registered certificate; diagnoses and periods are replaced as typed.
+
+    Only if nobody saved the certificate since `expected_version` (the version the user's page or API call
+    was loaded at; None: the version of `certificate` as the caller loaded it): else StaleVersion, and
+    nothing is written. Nothing is written either when nothing changes.
+    """
     access = _require_access(actor, certificate.client)
+    expected = certificate.version if expected_version is None else expected_version
     diagnoses, periods, errors = validate_certificate_data(data)
     _raise(errors)
     with transaction.atomic():
         before_rows = _row_snapshot(certificate)
+        after_rows = {
+            "diagnoses": [(d.code, d.system, d.text) for d in diagnoses],
+            "periods": [(p.degree, p.start, p.end) for p in periods],
+        }
+        rows_changed = [name for name in ("diagnoses", "periods") if before_rows[name] != after_rows[name]]
         care_unit = care_unit_resolve(actor=actor, data=data.care_unit)
         changed = []
         for name, value in _plain_values(data).items():
@@ -359,10 +398,12 @@ def certificate_update(*, actor: User, certificate: Certificate, data: Certifica
             certificate.care_unit = care_unit
             changed.append("care_unit")
         certificate.full_clean()
-        certificate.save()
-        _save_rows(certificate, diagnoses, periods)
-        after_rows = _row_snapshot(certificate)
-        changed += [name for name in ("diagnoses", "periods") if before_rows[name] != after_rows[name]]
+        if not changed and not rows_changed:
+            return certificate
+        # First the version check: when it refuses, the rows below are never touched.
+        save_if_version(instance=certificate, expected_version=expected, changed_fields=changed)
+        if rows_changed:
+            _save_rows(certificate, diagnoses, periods)
         # Field names only: the values are health data.
         audit_log(
             actor=actor,
@@ -370,7 +411,7 @@ def certificate_update(*, actor: User, certificate: Certificate, data: Certifica
             client_id=certificate.client_id,
             acting_for=access.acting_for,
             obj=certificate,
-            data={"fields": sorted(changed)},
+            data={"fields": sorted(changed + rows_changed), "version": certificate.version},
         )
     return certificate
 
@@ -437,6 +478,7 @@ def sgi_status_record(
         errors["recorded_on"] = _("Enter the date.")
     elif recorded_on > timezone.localdate():
         errors["recorded_on"] = _("The date cannot be in the future.")
+    date_range_errors({"recorded_on": recorded_on}, errors)
     _raise(errors)
     row = SgiStatus(client=client, status=status, recorded_on=recorded_on, source=source, recorded_by=actor)
     row.full_clean()

@@ -23,6 +23,8 @@ from rattvag.accounts.models import Role
 from rattvag.clients.access import ClientAccess
 from rattvag.clients.models import Client
 from rattvag.clients.selectors import client_get_for
+from rattvag.core.concurrency import ConflictRow, conflict_context, with_version
+from rattvag.core.errors import StaleVersion
 
 from . import icd, selectors, services
 from .forms import CareUnitMergeForm, CertificateFormSet, SgiStatusForm, blank_initial, initial_from
@@ -152,6 +154,7 @@ def _form_page(
     access: ClientAccess,
     formset: CertificateFormSet,
     certificate: Certificate | None,
+    conflict: dict[str, Any] | None = None,
 ) -> HttpResponse:
     bound = formset.main.is_bound
     findings = check(formset.data().quality_input()) if bound else None
@@ -170,6 +173,7 @@ def _form_page(
             "findings": findings,
             "code_notes": _code_notes(formset) if bound else [],
             "link_findings": True,
+            **(conflict or {}),
         },
     )
 
@@ -206,14 +210,49 @@ def _save(
                 saved = services.certificate_register(actor=user, client=client, data=formset.data())
                 messages.success(request, _("The certificate is registered."))
             else:
-                saved = services.certificate_update(actor=user, certificate=certificate, data=formset.data())
+                saved = services.certificate_update(
+                    actor=user,
+                    certificate=certificate,
+                    data=formset.data(),
+                    expected_version=formset.main.cleaned_data["version"],
+                )
                 messages.success(request, _("The certificate is saved."))
+        except StaleVersion as error:
+            # Someone saved in between: show what they changed, keep what this user typed, and move the
+            # hidden version on so that saving again replaces their values on purpose.
+            assert certificate is not None
+            return _conflict_page(request, client=client, access=access, error=error)
         except ValidationError as error:
             formset.add_service_errors(error)
         else:
             return redirect("certificates:detail", client_id=client.pk, certificate_id=saved.pk)
     # Re-shown with 200 like every form in the app (browsers log 4xx pages as console errors).
     return _form_page(request, client=client, access=access, formset=formset, certificate=certificate)
+
+
+# Model fields the certificate form shows under another name.
+_CONFLICT_FIELDS = {"care_unit": ("care_unit_name", "care_unit_hsa_id")}
+
+
+def _conflict_page(request: HttpRequest, *, client: Client, access: ClientAccess, error: StaleVersion) -> HttpResponse:
+    # Showing the saved values is a read of the certificate: audited like opening it.
+    current, access = selectors.certificate_get_for(
+        user=_user(request), client_id=client.pk, certificate_id=error.current.pk
+    )
+    formset = CertificateFormSet(with_version(request.POST, current.version), edit=True)
+    formset.is_valid()
+    initial = initial_from(current)
+    conflict = conflict_context(
+        error=error, form=formset.main, current_values=initial["main"], field_map=_CONFLICT_FIELDS, user=_user(request)
+    )
+    rows = conflict["conflict"]["rows"]
+    if "diagnoses" in error.changed_fields:
+        shown = [f"{d['code']} {d['text']}".strip() for d in initial["diagnoses"]]
+        rows.append(ConflictRow(label=_("Diagnoses"), value="; ".join(shown) or _("(empty)")))
+    if "periods" in error.changed_fields:
+        shown = [f"{p['degree']} % {p['start']:%Y-%m-%d}–{p['end']:%Y-%m-%d}" for p in initial["periods"]]
+        rows.append(ConflictRow(label=_("Sick-leave periods"), value="; ".join(shown) or _("(empty)")))
+    return _form_page(request, client=client, access=access, formset=formset, certificate=current, conflict=conflict)
 
 
 @login_required
@@ -240,9 +279,9 @@ def certificate_edit(request: HttpRequest, client_id: int, certificate_id: int) 
         raise Http404
     client = certificate.client
     if request.method == "POST":
-        formset = CertificateFormSet(request.POST)
+        formset = CertificateFormSet(request.POST, edit=True)
         return _save(request, client=client, access=access, formset=formset, certificate=certificate)
-    formset = CertificateFormSet(initial=initial_from(certificate))
+    formset = CertificateFormSet(initial=initial_from(certificate), edit=True)
     return _form_page(request, client=client, access=access, formset=formset, certificate=certificate)
 
 

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rattvag.accounts.models import Unit
+from rattvag.core.concurrency import VersionField
 
 from .models import Outcome
 from .personal_numbers import PersonalNumber, parse_personal_number
-from .services import CLIENT_EDITABLE_FIELDS
+from .services import ACCESS_REASON_MAX_LENGTH, CLIENT_EDITABLE_FIELDS
 
 if TYPE_CHECKING:
     from rattvag.accounts.models import User
@@ -125,6 +126,9 @@ class ClientCreateForm(ClientDetailsForm):
 
 
 class ClientEditForm(ClientDetailsForm):
+    # The version the page was loaded at: saving over someone else's newer save is refused.
+    version = VersionField()
+
     field_order = [name for name in CLIENT_EDITABLE_FIELDS if name != "protected_identity"] + ["protected_identity"]
 
 
@@ -169,7 +173,7 @@ class TemporaryAccessForm(forms.Form):
         label=_("Why do you need access?"),
         help_text=_("For example: the client is at the office and their caseworker is away. At least 10 characters."),
         min_length=10,
-        max_length=1000,
+        max_length=ACCESS_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={
             "required": _("State the reason for the access."),

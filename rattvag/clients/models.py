@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rattvag.accounts.models import Municipality, Unit
+from rattvag.core.concurrency import version_field
 from rattvag.core.models import TimeStampedModel
 
 
@@ -29,6 +30,7 @@ class Client(TimeStampedModel):
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
+    version = version_field()
 
     class Meta:
         verbose_name = _("client")

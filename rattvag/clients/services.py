@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from rattvag.accounts.models import Role, Unit
 from rattvag.audit.services import ActingFor, audit_log
-from rattvag.core.errors import Conflict
+from rattvag.core.concurrency import save_if_version
+from rattvag.core.errors import Conflict, PermissionRefused
+from rattvag.core.validation import date_range_errors, validate_text_length
 
 from .access import client_access, may_take_temporary_access
 from .models import AccessGrant, Case, CaseStatus, Client, Outcome
@@ -20,6 +22,9 @@ from .personal_numbers import parse_personal_number
 
 if TYPE_CHECKING:
     from rattvag.accounts.models import User
+
+# The reason for temporary access is kept with the grant; the form allows the same length.
+ACCESS_REASON_MAX_LENGTH = 1000
 
 CLIENT_EDITABLE_FIELDS = (
     "first_name",
@@ -52,6 +57,10 @@ def client_create(
     if actor.role not in {Role.CASEWORKER, Role.UNIT_MANAGER} or not actor.units.filter(pk=unit.pk).exists():
         raise ValidationError({"unit": _("You can only create clients in your own units.")})
     number = parse_personal_number(personal_number).normalised
+    if opened_on is not None:
+        errors = date_range_errors({"opened_on": opened_on})
+        if errors:
+            raise ValidationError(errors)
     unknown = set(details) - set(CLIENT_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown client fields: {sorted(unknown)}")
@@ -82,19 +91,33 @@ def client_create(
     return client
 
 
-def client_update(*, actor: User, client: Client, **changes: object) -> Client:
+def client_update(*, actor: User, client: Client, expected_version: int | None = None, **changes: object) -> Client:
+    """Change a client's details: only if nobody saved the client since `expected_version`.
+
+    `expected_version` is the version the user's page (or API call) was loaded at; None means the version
+    of `client` as the caller loaded it. Raises StaleVersion (a Conflict) when someone else saved in
+    between, PermissionRefused when the actor sees the client but may not change it, ValidationError for
+    bad input. Nothing is written when nothing changes.
+    """
+    from .selectors import may_edit_client
+
     access = client_access(actor, client)
     if access is None:
         raise Client.DoesNotExist
+    if not may_edit_client(user=actor, client=client, access=access):
+        raise PermissionRefused(_("You cannot change this client's details."))
     unknown = set(changes) - set(CLIENT_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown client fields: {sorted(unknown)}")
+    expected = client.version if expected_version is None else expected_version
     changed = [name for name, value in changes.items() if getattr(client, name) != value]
     for name in changed:
         setattr(client, name, changes[name])
     client.full_clean(validate_unique=False, validate_constraints=False)
+    if not changed:
+        return client
     with transaction.atomic():
-        client.save()
+        save_if_version(instance=client, expected_version=expected, changed_fields=changed)
         # Field names only: the values are personal data.
         audit_log(
             actor=actor,
@@ -102,7 +125,7 @@ def client_update(*, actor: User, client: Client, **changes: object) -> Client:
             client_id=client.pk,
             acting_for=access.acting_for,
             obj=client,
-            data={"fields": sorted(changed)},
+            data={"fields": sorted(changed), "version": client.version},
         )
     return client
 
@@ -120,6 +143,7 @@ def case_close(*, actor: User, case: Case, outcome: str, closed_on: datetime.dat
         errors["closed_on"] = _("The case cannot close before it was opened.")
     if closed_on > timezone.localdate():
         errors["closed_on"] = _("The closing date cannot be in the future.")
+    date_range_errors({"closed_on": closed_on}, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -150,6 +174,10 @@ def access_grant_create(*, actor: User, client: Client, reason: str) -> AccessGr
         raise ValidationError(_("Your role cannot take temporary access."))
     if len(reason) < 10:
         raise ValidationError({"reason": _("State the reason for the access (at least 10 characters).")})
+    try:
+        validate_text_length(reason, limit=ACCESS_REASON_MAX_LENGTH)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
     now = timezone.now()
     with transaction.atomic():
         grant = AccessGrant.objects.create(user=actor, client=client, reason=reason, expires_at=end_of_working_day(now))

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rattvag.accounts.models import UNIT_STAFF_ROLES
-from rattvag.core.errors import Conflict
+from rattvag.core.concurrency import conflict_context, with_version
+from rattvag.core.errors import Conflict, StaleVersion
 
 from . import selectors, services
 from .forms import (
@@ -207,6 +208,10 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     )
 
 
+def _edit_initial(client: Client) -> dict[str, Any]:
+    return {**{name: getattr(client, name) for name in services.CLIENT_EDITABLE_FIELDS}, "version": client.version}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
@@ -214,17 +219,28 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     client, access = selectors.client_get_for(user=user, client_id=client_id)
     if not selectors.may_edit_client(user=user, client=client, access=access):
         raise Http404
-    initial = {name: getattr(client, name) for name in services.CLIENT_EDITABLE_FIELDS}
-    form = ClientEditForm(request.POST or None, initial=initial)
+    form = ClientEditForm(request.POST or None, initial=_edit_initial(client))
+    conflict: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            services.client_update(actor=user, client=client, **form.client_fields())
+            services.client_update(
+                actor=user, client=client, expected_version=form.cleaned_data["version"], **form.client_fields()
+            )
+        except StaleVersion as error:
+            # Someone saved in between: show what they changed, keep what this user typed, and move the
+            # hidden version on so that saving again replaces their values on purpose.
+            current = error.current
+            if not selectors.may_edit_client(user=user, client=current, access=access):
+                raise Http404 from None
+            form = ClientEditForm(with_version(request.POST, current.version), initial=_edit_initial(current))
+            conflict = conflict_context(error=error, form=form, current_values=_edit_initial(current), user=user)
+            client = current
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The client's details are saved."))
             return redirect("clients:detail", client_id=client.pk)
-    return render(request, "clients/client_edit.html", {"client": client, "form": form})
+    return render(request, "clients/client_edit.html", {"client": client, "form": form, **conflict})
 
 
 @login_required

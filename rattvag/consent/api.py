@@ -20,6 +20,7 @@ from rattvag.accounts.models import Partner, PartnerKind
 from rattvag.api.auth import request_user
 from rattvag.api.errors import error_responses
 from rattvag.api.schemas import MAX_ID, Text
+from rattvag.core.concurrency import MAX_VERSION
 
 from . import selectors, services
 from .models import Consent, ConsentForm, ConsentPurpose, ConsentStatus, WithdrawalForm
@@ -45,6 +46,12 @@ class ConsentIn(Schema):
 class WithdrawIn(Schema):
     withdrawn_on: datetime.date | None = Field(None, description="Today when left out.")
     how: Literal["written", "oral"] = WithdrawalForm.ORAL  # type: ignore[assignment]
+    version: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_VERSION,
+        description="The consent's `version` as you read it: 409 when it changed since. Recommended.",
+    )
 
 
 class ConsentOut(Schema):
@@ -63,6 +70,7 @@ class ConsentOut(Schema):
     withdrawn_how: WithdrawalForm | None
     replaced_by: int | None
     has_document: bool
+    version: int = Field(description="Changes when the consent is withdrawn or replaced.")
 
 
 def consent_out(consent: Consent) -> dict[str, object]:
@@ -82,6 +90,7 @@ def consent_out(consent: Consent) -> dict[str, object]:
         "withdrawn_how": consent.withdrawn_how or None,
         "replaced_by": consent.replaced_by_id,
         "has_document": bool(consent.document),
+        "version": consent.version,
     }
 
 
@@ -135,5 +144,11 @@ def withdraw_consent(
     """Record that the client withdrew the consent; it covers nothing from `withdrawn_on` (today by default)."""
     user = request_user(request)
     consent, _access = selectors.consent_for_action(user=user, consent_id=consent_id)
-    services.consent_withdraw(actor=user, consent=consent, withdrawn_on=payload.withdrawn_on, how=payload.how)
+    services.consent_withdraw(
+        actor=user,
+        consent=consent,
+        withdrawn_on=payload.withdrawn_on,
+        how=payload.how,
+        expected_version=payload.version,
+    )
     return consent_out(selectors.consents_queryset().get(pk=consent.pk))

@@ -11,8 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from rattvag.accounts.models import Partner, PartnerKind, Unit, User
 from rattvag.clients.models import Client
+from rattvag.core.concurrency import VersionField
+from rattvag.core.validation import TEXT_MAX_LENGTH
 
 from .models import AgeBand, ConsentForm, ConsentPurpose, HealthcareQuestion, WithdrawalForm
+from .services import SHORT_TEXT_MAX_LENGTH
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"]
 
@@ -90,12 +93,17 @@ class ConsentRecordForm(forms.Form):
 
 
 class ConsentReplaceForm(ConsentRecordForm):
+    # The version of the consent being replaced, as the page was loaded: refused if it changed since.
+    version = VersionField()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["partner"]
 
 
 class ConsentWithdrawForm(forms.Form):
+    # The version of the consent as the page was loaded: refused if it changed since.
+    version = VersionField()
     withdrawn_on = date_field(_("Withdrawn on"))
     how = forms.ChoiceField(
         label=_("How was the consent withdrawn?"),
@@ -107,7 +115,9 @@ class ConsentWithdrawForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"withdrawn_on": timezone.localdate(), "how": WithdrawalForm.ORAL})
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("withdrawn_on", timezone.localdate())
+        kwargs["initial"].setdefault("how", WithdrawalForm.ORAL)
         super().__init__(*args, **kwargs)
 
 
@@ -127,7 +137,10 @@ class HealthcareRequestForm(forms.Form):
         required=False,
     )
     free_text = forms.CharField(
-        label=_("Other questions or information"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Other questions or information"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     reminder_after_days = forms.IntegerField(label=_("Remind me after (days)"), min_value=1, max_value=180, initial=21)
 
@@ -142,7 +155,7 @@ class HealthcareRequestForm(forms.Form):
 class HealthcareAnswerForm(forms.Form):
     answered_on = date_field(_("Answered on"))
     answer_summary = forms.CharField(
-        label=_("Summary of the answer"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+        label=_("Summary of the answer"), widget=forms.Textarea(attrs={"rows": 5}), max_length=SHORT_TEXT_MAX_LENGTH
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -218,7 +231,9 @@ class ConsultationCaseForm(forms.Form):
         help_text=_("ICD-10 chapter or letter, e.g. F or V."),
     )
     sick_leave_days = forms.IntegerField(label=_("Sick-leave length in days"), required=False, min_value=0)
-    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    question = forms.CharField(
+        label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=SHORT_TEXT_MAX_LENGTH
+    )
     pseudonym_key = forms.CharField(
         label=_("Pseudonym key"),
         required=False,
@@ -232,9 +247,14 @@ class ConsultationCaseForm(forms.Form):
 
 
 class AdviceForm(forms.Form):
-    advice = forms.CharField(label=_("Advice given"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    advice = forms.CharField(
+        label=_("Advice given"), widget=forms.Textarea(attrs={"rows": 4}), max_length=SHORT_TEXT_MAX_LENGTH
+    )
     follow_up = forms.CharField(
-        label=_("Follow-up actions"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+        label=_("Follow-up actions"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rattvag.accounts.models import Partner, PartnerKind, Unit
 from rattvag.clients.models import Case, Client
+from rattvag.core.concurrency import version_field
 from rattvag.core.models import TimeStampedModel
 
 from .storage import private_storage
@@ -112,6 +113,7 @@ class Consent(TimeStampedModel):
         related_name="replaces",
         verbose_name=_("replaced by"),
     )
+    version = version_field()
 
     class Meta:
         verbose_name = _("consent")

@@ -23,7 +23,9 @@ from rattvag.accounts.models import Partner, PartnerKind, Role
 from rattvag.audit.services import ActingFor, audit_log
 from rattvag.clients.access import ClientAccess, client_access
 from rattvag.clients.models import Case, CaseStatus, Client
-from rattvag.core.errors import Conflict, PermissionRefused
+from rattvag.core.concurrency import save_if_version
+from rattvag.core.errors import Conflict, PermissionRefused, StaleVersion
+from rattvag.core.validation import TEXT_MAX_LENGTH, date_range_errors, text_length_errors
 
 from .checks import require_consent
 from .models import (
@@ -45,6 +47,10 @@ if TYPE_CHECKING:
     from rattvag.accounts.models import Unit, User
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# Questions, advice and answer summaries are short texts; the forms say the same.
+SHORT_TEXT_MAX_LENGTH = 5000
+# What a withdrawal or replacement changes on a consent (shown when someone else did it first).
+_WITHDRAWAL_FIELDS = ("withdrawn_on", "withdrawn_how", "replaced_by")
 # Magic bytes of the accepted scanned-document types.
 DOCUMENT_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"%PDF-", "application/pdf", ".pdf"),
@@ -149,6 +155,7 @@ def _build_consent(
             errors["valid_until"] = _("The end date cannot be before the consent was given.")
         elif valid_until < today:
             errors["valid_until"] = _("The end date has already passed.")
+    date_range_errors({"given_on": given_on, "valid_until": valid_until}, errors)
     content_type = ""
     if document:
         try:
@@ -235,6 +242,10 @@ def consent_record(
     return consent
 
 
+# The audit events that change a consent after it is recorded.
+_CONSENT_CHANGES = ("consent.withdrawn", "consent.replaced")
+
+
 def _check_withdrawal_date(consent: Consent, day: datetime.date) -> None:
     if day > timezone.localdate():
         raise ValidationError({"withdrawn_on": _("The date cannot be in the future.")})
@@ -242,31 +253,65 @@ def _check_withdrawal_date(consent: Consent, day: datetime.date) -> None:
         raise ValidationError({"withdrawn_on": _("The date cannot be before the consent was given.")})
 
 
+def _lock_unchanged(consent: Consent, expected_version: int | None) -> Consent:
+    """The consent, locked for the transaction; StaleVersion if it changed since the user's page was loaded,
+    Conflict if it has already been withdrawn or replaced."""
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    expected = consent.version if expected_version is None else expected_version
+    if locked.version != expected:
+        by = locked.withdrawn_by if locked.withdrawn_on is not None else None
+        raise StaleVersion(
+            current=locked,
+            changed_fields=[name for name in _WITHDRAWAL_FIELDS if getattr(locked, name)],
+            changed_by=by,
+            changed_at=locked.updated_at,
+            message=_("The consent has changed since you opened the page: it has already been withdrawn or replaced.")
+            if locked.withdrawn_on is not None
+            else "",
+        )
+    if locked.withdrawn_on is not None:
+        raise Conflict(_("The consent has already been withdrawn or replaced."))
+    return locked
+
+
 def consent_withdraw(
-    *, actor: User, consent: Consent, withdrawn_on: datetime.date | None = None, how: str = ConsentForm.ORAL
+    *,
+    actor: User,
+    consent: Consent,
+    withdrawn_on: datetime.date | None = None,
+    how: str = ConsentForm.ORAL,
+    expected_version: int | None = None,
 ) -> Consent:
-    """The client withdraws the consent; it stops covering anything from `withdrawn_on` (today by default)."""
+    """The client withdraws the consent; it stops covering anything from `withdrawn_on` (today by default).
+
+    `expected_version` is the consent's version when the user's page was loaded (None: as `consent` was
+    loaded); StaleVersion if it changed since.
+    """
     access = staff_access(actor, consent.client)
     if how not in {WithdrawalForm.WRITTEN, WithdrawalForm.ORAL}:
         raise ValidationError({"how": _("Choose how the consent was withdrawn.")})
     day = withdrawn_on or timezone.localdate()
+    errors = date_range_errors({"withdrawn_on": day})
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
-        locked = Consent.objects.select_for_update().get(pk=consent.pk)
-        if locked.withdrawn_on is not None:
-            raise Conflict(_("The consent has already been withdrawn or replaced."))
+        locked = _lock_unchanged(consent, expected_version)
         _check_withdrawal_date(locked, day)
         locked.withdrawn_on = day
         locked.withdrawn_how = how
         locked.withdrawn_by = actor
         locked.full_clean(exclude=["document"])
-        locked.save(update_fields=["withdrawn_on", "withdrawn_how", "withdrawn_by", "updated_at"])
+        fields = ["withdrawn_on", "withdrawn_how", "withdrawn_by"]
+        save_if_version(
+            instance=locked, expected_version=locked.version, changed_fields=fields, audit_actions=_CONSENT_CHANGES
+        )
         audit_log(
             actor=actor,
             action="consent.withdrawn",
             client_id=locked.client_id,
             acting_for=access.acting_for,
             obj=locked,
-            data={"how": how},
+            data={"how": how, "fields": fields, "version": locked.version},
         )
     return locked
 
@@ -282,8 +327,13 @@ def consent_replace(
     until_case_closes: bool = False,
     witnessed_by: str = "",
     document: UploadedFile | None = None,
+    expected_version: int | None = None,
 ) -> Consent:
-    """A new consent for the same client and partner takes over; the old one ends the day the new is given."""
+    """A new consent for the same client and partner takes over; the old one ends the day the new is given.
+
+    `expected_version` is the old consent's version when the user's page was loaded (None: as `consent`
+    was loaded); StaleVersion if it changed since.
+    """
     client = consent.client
     access = staff_access(actor, client)
     new, chosen = _build_consent(
@@ -303,22 +353,23 @@ def consent_replace(
     if new.given_on < consent.given_on:
         raise ValidationError({"given_on": _("The new consent cannot be given before the one it replaces.")})
     with transaction.atomic():
-        old = Consent.objects.select_for_update().get(pk=consent.pk)
-        if old.withdrawn_on is not None:
-            raise Conflict(_("The consent has already been withdrawn or replaced."))
+        old = _lock_unchanged(consent, expected_version)
         _save_consent(new, chosen)
         old.withdrawn_on = new.given_on
         old.withdrawn_how = WithdrawalForm.REPLACED
         old.withdrawn_by = actor
         old.replaced_by = new
-        old.save(update_fields=["withdrawn_on", "withdrawn_how", "withdrawn_by", "replaced_by", "updated_at"])
+        fields = ["withdrawn_on", "withdrawn_how", "withdrawn_by", "replaced_by"]
+        save_if_version(
+            instance=old, expected_version=old.version, changed_fields=fields, audit_actions=_CONSENT_CHANGES
+        )
         audit_log(
             actor=actor,
             action="consent.replaced",
             client_id=client.pk,
             acting_for=access.acting_for,
             obj=old,
-            data={"replaced_by": new.pk},
+            data={"replaced_by": new.pk, "fields": fields, "version": old.version},
         )
         audit_log(
             actor=actor,
@@ -358,6 +409,9 @@ def consultation_create(
     present = list(caseworkers)
     if any(not user.units.filter(pk=unit.pk).exists() for user in present):
         raise ValidationError({"caseworkers": _("The caseworkers present must work for the unit.")})
+    errors = date_range_errors({"held_on": held_on})
+    if errors:
+        raise ValidationError(errors)
     consultation = Consultation(unit=unit, held_on=held_on, fk_officer=fk_officer, created_by=actor)
     consultation.full_clean()
     with transaction.atomic():
@@ -410,6 +464,9 @@ def consultation_case_raise(
     question = (question or "").strip()
     if not question:
         raise ValidationError({"question": _("Write the question raised.")})
+    errors = text_length_errors({"question": question}, limit=SHORT_TEXT_MAX_LENGTH)
+    if errors:
+        raise ValidationError(errors)
     item = ConsultationCase(consultation=consultation, question=question, raised_by=actor)
     client_id: int | None = None
     if client is not None:
@@ -459,6 +516,9 @@ def consultation_case_advise(
     advice = (advice or "").strip()
     if not advice:
         raise ValidationError({"advice": _("Write the advice given.")})
+    errors = text_length_errors({"advice": advice, "follow_up": follow_up}, limit=SHORT_TEXT_MAX_LENGTH)
+    if errors:
+        raise ValidationError(errors)
     if item.client_id is None:
         _refuse_identifying_text({"advice": advice, "follow_up": follow_up})
     item.advice = advice
@@ -502,6 +562,7 @@ def healthcare_request_create(
         errors["questions"] = _("A question is no longer in use.")
     if not 1 <= reminder_after_days <= 180:
         errors["reminder_after_days"] = _("The reminder must come after 1 to 180 days.")
+    text_length_errors({"free_text": free_text}, errors, limit=TEXT_MAX_LENGTH)
     if errors:
         raise ValidationError(errors)
     consent = require_consent(client=client, partner=care_unit, purpose=ConsentPurpose.CONTACT_HEALTHCARE)
@@ -540,6 +601,9 @@ def healthcare_request_send(
     day = sent_on or timezone.localdate()
     if day > timezone.localdate():
         raise ValidationError({"sent_on": _("The date cannot be in the future.")})
+    errors = date_range_errors({"sent_on": day})
+    if errors:
+        raise ValidationError(errors)
     consent = require_consent(
         client=request.client, partner=request.care_unit, purpose=ConsentPurpose.CONTACT_HEALTHCARE, on=day
     )
@@ -581,6 +645,7 @@ def healthcare_request_answer(
             errors["answered_on"] = _("The answer cannot come before the questions were sent.")
         if not answer_summary:
             errors["answer_summary"] = _("Summarise the answer.")
+        text_length_errors({"answer_summary": answer_summary}, errors, limit=SHORT_TEXT_MAX_LENGTH)
         if errors:
             raise ValidationError(errors)
         locked.status = HealthcareRequestStatus.ANSWERED

@@ -32,6 +32,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((url_if_installed("clients:list"), _("Clients")))
     if user.role in {Role.CASEWORKER, Role.UNIT_MANAGER}:
         items.append((url_if_installed("certificates:care_units"), _("Care units")))
+    if user.role in {Role.CASEWORKER, Role.UNIT_MANAGER, Role.ANALYST}:
+        items.append((url_if_installed("stats:mapping"), _("Unit mapping")))
+    if user.role in {Role.ANALYST, Role.AGGREGATE_VIEWER}:
+        items.append((url_if_installed("stats:aggregate"), _("Statistics")))
     if user.role == Role.PARTNER_OFFICER:
         items.append((url_if_installed("consent:partner_home"), _("Shared clients")))
     if user.role in UNIT_STAFF_ROLES or (

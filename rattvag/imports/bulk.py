@@ -79,6 +79,8 @@ class Inserter:
 
             return adapt_repeating
         if isinstance(field, models.DateField):
+            if connection.vendor == "postgresql":
+                return _identity  # COPY takes date objects as they are
             cache: dict[datetime.date, Any] = {}
 
             def adapt_date(value: datetime.date | None) -> Any:
@@ -145,15 +147,21 @@ def write_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 
 
 def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """UPDATE … SET field = value … WHERE pk = id for each (id, value, …) row."""
+    """UPDATE … SET field = value … WHERE pk = id for each (id, value, …) row; a `version` column
+    (optimistic locking) is counted up."""
     if not rows:
         return
     quote = connection.ops.quote_name
     meta = model._meta
-    targets = [meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in targets)  # type: ignore[union-attr]
+    targets = [_concrete(model, name) for name in fields]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in targets)
+    if any(field.name == "version" for field in meta.concrete_fields) and "version" not in fields:
+        # Records with optimistic locking (rattvag.core.concurrency) count every save: an edit
+        # page loaded before the import then sees that the record changed.
+        version = quote(_concrete(model, "version").column)
+        assignments += f", {version} = {version} + 1"
     prepared = [
-        [*(field.get_db_prep_save(value, connection) for field, value in zip(targets, values, strict=True)), pk]  # type: ignore[union-attr]
+        [*(field.get_db_prep_save(value, connection) for field, value in zip(targets, values, strict=True)), pk]
         for pk, *values in rows
     ]
     with connection.cursor() as cursor:
@@ -161,3 +169,14 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
             f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s",  # noqa: S608
             prepared,
         )
+
+
+def _concrete(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
+def column_of(model: type[models.Model], name: str) -> str:
+    return str(_concrete(model, name).column)

@@ -26,10 +26,10 @@ def bilingual(message: Promise | Callable[[], str], **params: Any) -> Bilingual:
 
     def render(language: str) -> str:
         with translation.override(language):
-            text = str(message()) if callable(message) and not isinstance(message, Promise) else str(message)
-            if params:
-                text = text % {key: str(value) for key, value in params.items()}
-            return text
+            if callable(message) and not isinstance(message, Promise):
+                return str(message())
+            # A lazy plural picks its form from the parameters, so format before turning it into text.
+            return str(message % params) if params else str(message)
 
     return Bilingual(sv=render("sv"), en=render("en"))
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rattvag.accounts.models import Unit
@@ -19,11 +19,11 @@ from rattvag.core.models import TimeStampedModel
 
 
 class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    VALIDATING = "validating", _("Checking the rows")
-    WRITING = "writing", _("Writing")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    QUEUED = "queued", pgettext_lazy("import status", "Queued")
+    VALIDATING = "validating", pgettext_lazy("import status", "Checking the rows")
+    WRITING = "writing", pgettext_lazy("import status", "Writing")
+    DONE = "done", pgettext_lazy("import status", "Done")
+    FAILED = "failed", pgettext_lazy("import status", "Failed")
 
 
 RUNNING_STATUSES = frozenset({ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.WRITING})

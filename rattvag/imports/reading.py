@@ -24,6 +24,17 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SEPARATORS = (";", ",")
 
 
+def max_rows() -> int:
+    """More rows than this are refused (a municipality's caseload is far smaller; it bounds memory)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "RATTVAG_IMPORT_MAX_ROWS", 500_000))
+
+
+def _too_many_rows(limit: int) -> FileProblem:
+    return FileProblem(bilingual(_("The file has more than %(limit)s rows. Split it into smaller files."), limit=limit))
+
+
 @dataclass
 class Table:
     headers: list[str]
@@ -86,10 +97,13 @@ def read_csv(data: bytes) -> Table:
     except StopIteration:
         raise FileProblem(bilingual(_("The file is empty."))) from None
     rows: list[tuple[int, list[Any]]] = []
+    limit = max_rows()
     try:
         for cells in reader:
             if "".join(cells).strip():
                 rows.append((reader.line_num, cells))
+                if len(rows) > limit:
+                    raise _too_many_rows(limit)
     except csv.Error:
         raise FileProblem(
             bilingual(_("Line %(line)s could not be read as CSV (check the quotation marks)."), line=reader.line_num)
@@ -125,10 +139,13 @@ def read_xlsx(path: Path) -> Table:
             raise FileProblem(bilingual(_("The file is empty.")))
         headers = ["" if h is None else str(h).strip() for h in header_cells]
         rows: list[tuple[int, list[Any]]] = []
+        limit = max_rows()
         for line, cells in enumerate(rows_iter, start=2):
             values = [_xlsx_cell(v) for v in cells]
             if any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
                 rows.append((line, values))
+                if len(rows) > limit:
+                    raise _too_many_rows(limit)
     finally:
         workbook.close()
     return Table(headers=headers, rows=rows, file_format="xlsx")

@@ -87,7 +87,7 @@ def _message(message: Any, **params: Any) -> Callable[[], str]:
 
 def _text(value: Any) -> str:
     if value.__class__ is str:
-        return value.strip()  # type: ignore[no-any-return]
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -213,6 +213,7 @@ class RowValidator:
         return found
 
     def _parse_date(self, text: str) -> datetime.date | Callable[[], str]:
+        parsed: datetime.date | None
         try:
             if _DATE_8.match(text):
                 parsed = datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
@@ -275,7 +276,8 @@ class RowValidator:
             self._error(errors, line, "personal_number", required)
         else:
             try:
-                number = parse_personal_number(raw_number).normalised
+                # `today` fixed once: the library would otherwise ask the clock for every row.
+                number = parse_personal_number(raw_number, today=self.today).normalised
             except ValidationError:
                 self._error(errors, line, "personal_number", personal_number_reason(raw_number))
         if number:

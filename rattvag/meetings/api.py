@@ -20,6 +20,8 @@ from rattvag.accounts.models import Partner, User
 from rattvag.api.auth import request_user
 from rattvag.api.errors import error_responses
 from rattvag.api.schemas import MAX_ID, Text
+from rattvag.core.concurrency import MAX_VERSION
+from rattvag.core.validation import TEXT_MAX_LENGTH
 
 from . import selectors, services
 from .models import (
@@ -72,6 +74,7 @@ class MeetingOut(Schema):
     organiser_id: int
     participants: list[ParticipantOut]
     agreed_actions: list[AgreedActionOut]
+    version: int = Field(description="Counts the saves of the meeting; an edit based on an older one is refused.")
 
 
 class MeetingIn(Schema):
@@ -126,6 +129,7 @@ def meeting_out(m: Meeting) -> dict[str, object]:
         "organiser_id": m.organiser_id,
         "participants": [_participant_out(p) for p in m.participants.all()],
         "agreed_actions": [_action_out(a) for a in m.agreed_actions.all()],
+        "version": m.version,
     }
 
 
@@ -213,18 +217,27 @@ class SipOut(Schema):
 
 
 class SipIn(Schema):
-    client_goal: Text = Field(..., max_length=10_000, description="The client's own goal, in their words.")
-    interventions_needed: Text = Field(..., max_length=10_000)
-    municipality_interventions: Text = Field("", max_length=10_000)
-    region_interventions: Text = Field("", max_length=10_000)
-    other_interventions: Text = Field("", max_length=10_000, description="What FK, AF and others do.")
+    client_goal: Text = Field(..., max_length=TEXT_MAX_LENGTH, description="The client's own goal, in their words.")
+    interventions_needed: Text = Field(..., max_length=TEXT_MAX_LENGTH)
+    municipality_interventions: Text = Field("", max_length=TEXT_MAX_LENGTH)
+    region_interventions: Text = Field("", max_length=TEXT_MAX_LENGTH)
+    other_interventions: Text = Field("", max_length=TEXT_MAX_LENGTH, description="What FK, AF and others do.")
     overall_responsibility: Text = Field(..., max_length=300)
     follow_up_on: datetime.date
-    follow_up_how: Text = Field(..., max_length=10_000)
+    follow_up_how: Text = Field(..., max_length=TEXT_MAX_LENGTH)
     partners: list[Text] = Field(default_factory=list, max_length=50, description="Codes of the agencies taking part.")
     meeting_id: int | None = Field(None, ge=1, le=MAX_ID)
     client_agreed_on: datetime.date | None = None
     change_note: Text = Field("", max_length=300)
+    based_on: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_VERSION,
+        description=(
+            "The `number` of the current version you wrote from (0: there is no SIP yet). Required when the client"
+            " has a SIP in force: 409 when a newer version has been saved since."
+        ),
+    )
 
 
 def sip_version_out(v: SipVersion) -> dict[str, object]:
@@ -266,7 +279,10 @@ def get_sip(request: HttpRequest, client_id: int = ClientId) -> dict[str, object
     response={201: SipVersionOut, **error_responses(400, 401, 403, 404, 409, 422)},
 )
 def save_sip(request: HttpRequest, payload: SipIn, client_id: int = ClientId) -> Status[dict[str, object]]:
-    """Save the SIP as a new version (the first starts it). 403 names the missing SIP consent."""
+    """Save the SIP as a new version (the first starts it). 403 names the missing SIP consent.
+
+    `based_on` names the version you started from; 409 when a newer one was saved since (nothing is saved).
+    """
     user = request_user(request)
     client, _access = client_for_write_api(user=user, client_id=client_id)
     meeting = None
@@ -274,9 +290,12 @@ def save_sip(request: HttpRequest, payload: SipIn, client_id: int = ClientId) ->
         meeting = selectors.sip_meeting_choices(client=client).filter(pk=payload.meeting_id).first()
         if meeting is None:
             raise ValidationError({"meeting_id": _("Choose one of the client's meetings.")})
+    if payload.based_on is None and selectors.current_sip(client=client) is not None:
+        raise ValidationError({"based_on": _("Say which version of the SIP you started from.")})
     version = services.sip_save(
         actor=user,
         client=client,
+        based_on=payload.based_on,
         data=services.SipData(
             client_goal=payload.client_goal,
             interventions_needed=payload.interventions_needed,

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rattvag.accounts.models import Partner, User
+from rattvag.core.concurrency import VersionField
+from rattvag.core.validation import TEXT_MAX_LENGTH
 
 from .models import Meeting, MeetingKind, MeetingStatus, ParticipantKind, ResponsibleKind
 from .services import MeetingData, SipData
@@ -46,7 +48,11 @@ def time_field(label: Any, *, required: bool = True, help_text: Any = "") -> for
 
 def text_area(label: Any, *, required: bool = False, help_text: Any = "", rows: int = 4) -> forms.CharField:
     return forms.CharField(
-        label=label, required=required, help_text=help_text, max_length=10_000, widget=forms.Textarea({"rows": rows})
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea({"rows": rows}),
     )
 
 
@@ -78,6 +84,8 @@ def _aware(day: datetime.date | None, time: datetime.time | None) -> datetime.da
 
 # Errors of the services name model fields; these are the form fields that show them.
 MEETING_ERROR_FIELDS = {"starts_at": "date", "ends_at": "end_time"}
+# Changed model fields, and the form fields that show their values (for the conflict panel).
+MEETING_CONFLICT_FIELDS = {"starts_at": ("date", "start_time"), "ends_at": ("end_time",)}
 
 
 class MeetingForm(forms.Form):
@@ -109,6 +117,8 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.edit = edit
         if edit:
+            # The version the page was loaded at: saving over someone else's newer save is refused.
+            self.fields["version"] = VersionField()
             self.fields["status"] = forms.ChoiceField(
                 label=_("Status"), choices=MeetingStatus.choices, widget=forms.RadioSelect
             )
@@ -145,6 +155,7 @@ class MeetingForm(forms.Form):
             "video_details": meeting.video_details,
             "discussed": meeting.discussed,
             "decisions": meeting.decisions,
+            "version": meeting.version,
         }
 
     def to_data(self) -> MeetingData:
@@ -228,6 +239,9 @@ class DoneForm(forms.Form):
 
 class SipForm(forms.Form):
     """The content the law asks of a SIP; saved as a new version."""
+
+    # The number of the version the page was loaded with (0: no SIP yet): refused when a newer one exists.
+    based_on = VersionField(min_value=0)
 
     client_goal = text_area(_("The client's own goal, in their words"), required=True, rows=3)
     interventions_needed = text_area(_("Interventions needed"), required=True, rows=5)

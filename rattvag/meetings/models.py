@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rattvag.accounts.models import Partner
 from rattvag.clients.models import Case, Client
+from rattvag.core.concurrency import version_field
 from rattvag.core.models import TimeStampedModel
 
 
@@ -54,6 +55,7 @@ class Meeting(TimeStampedModel):
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
     )
+    version = version_field()
 
     class Meta:
         verbose_name = _("meeting")

@@ -17,7 +17,9 @@ from rattvag.audit.services import audit_log
 from rattvag.clients.models import Client
 from rattvag.consent.checks import ConsentMissing, consent_covers, require_consent, valid_consents
 from rattvag.consent.models import ConsentPurpose
-from rattvag.core.errors import Conflict
+from rattvag.core.concurrency import save_if_version
+from rattvag.core.errors import Conflict, StaleVersion
+from rattvag.core.validation import date_range_errors, text_length_errors
 
 from .models import (
     AgreedAction,
@@ -31,8 +33,6 @@ from .models import (
     SipVersion,
 )
 from .permissions import open_case_for, staff_access, staff_of_client
-
-TEXT_LIMIT = 10_000
 
 # The consent purpose that lets the municipality invite a partner organisation to a meeting,
 # by kind of partner. A SIP meeting always needs the SIP purpose.
@@ -77,8 +77,9 @@ class MeetingData:
     decisions: str = ""
 
 
-def _clean_text(value: str, limit: int = TEXT_LIMIT) -> str:
-    return (value or "").strip()[:limit]
+def _clean_text(value: str) -> str:
+    """Stripped text. Lengths are checked before (never cut: a cut note loses what was written)."""
+    return (value or "").strip()
 
 
 def _validate_meeting(data: MeetingData) -> dict[str, str]:
@@ -95,6 +96,10 @@ def _validate_meeting(data: MeetingData) -> dict[str, str]:
         errors["location"] = _("Enter where the meeting is held, or choose video meeting.")
     if data.status == MeetingStatus.HELD and data.starts_at is not None and data.starts_at > timezone.now():
         errors["status"] = _("A meeting in the future cannot have been held yet.")
+    date_range_errors({"starts_at": data.starts_at, "ends_at": data.ends_at}, errors)
+    text_length_errors({"location": data.location.strip()}, errors, limit=200)
+    text_length_errors({"video_details": data.video_details.strip()}, errors, limit=300)
+    text_length_errors({"discussed": data.discussed, "decisions": data.decisions}, errors)
     return errors
 
 
@@ -104,9 +109,9 @@ def _apply(meeting: Meeting, data: MeetingData) -> None:
     meeting.status = data.status
     meeting.starts_at = data.starts_at
     meeting.ends_at = data.ends_at
-    meeting.location = _clean_text(data.location, 200)
+    meeting.location = _clean_text(data.location)
     meeting.is_video = data.is_video
-    meeting.video_details = _clean_text(data.video_details, 300)
+    meeting.video_details = _clean_text(data.video_details)
     meeting.discussed = _clean_text(data.discussed)
     meeting.decisions = _clean_text(data.decisions)
 
@@ -160,9 +165,28 @@ def meeting_create(
     return meeting
 
 
-def meeting_update(*, actor: User, meeting: Meeting, data: MeetingData) -> Meeting:
-    """Change the time, place or status, or record what was discussed and decided."""
+# Everything a meeting's edit page changes (field names go into the audit event, never the values).
+_MEETING_FIELDS = (
+    "kind",
+    "status",
+    "starts_at",
+    "ends_at",
+    "location",
+    "is_video",
+    "video_details",
+    "discussed",
+    "decisions",
+)
+
+
+def meeting_update(*, actor: User, meeting: Meeting, data: MeetingData, expected_version: int | None = None) -> Meeting:
+    """Change the time, place or status, or record what was discussed and decided.
+
+    Only if nobody saved the meeting since `expected_version` (the version the user's page was loaded at;
+    None: as `meeting` was loaded): else StaleVersion, and nothing is written.
+    """
     access = staff_access(actor, meeting.client)
+    expected = meeting.version if expected_version is None else expected_version
     errors = _validate_meeting(data)
     if errors:
         raise ValidationError(errors)
@@ -170,19 +194,21 @@ def meeting_update(*, actor: User, meeting: Meeting, data: MeetingData) -> Meeti
         for participant in meeting.participants.filter(kind=ParticipantKind.PARTNER).select_related("partner"):
             assert participant.partner is not None
             require_invite_consent(client=meeting.client, partner=participant.partner, meeting_kind=data.kind)
-    before = {f: getattr(meeting, f) for f in ("kind", "status", "starts_at", "ends_at", "location", "is_video")}
+    before = {f: getattr(meeting, f) for f in _MEETING_FIELDS}
     _apply(meeting, data)
     meeting.full_clean()
     changed = sorted(f for f, value in before.items() if getattr(meeting, f) != value)
+    if not changed:
+        return meeting
     with transaction.atomic():
-        meeting.save()
+        save_if_version(instance=meeting, expected_version=expected, changed_fields=changed)
         audit_log(
             actor=actor,
             action="meeting.updated",
             client_id=meeting.client_id,
             acting_for=access.acting_for,
             obj=meeting,
-            data={"status": meeting.status, "changed": changed},
+            data={"status": meeting.status, "changed": changed, "version": meeting.version},
         )
     return meeting
 
@@ -199,9 +225,9 @@ def participant_add(
 ) -> MeetingParticipant:
     """Invite one more participant: the client, a staff member, a partner organisation or a relative."""
     access = staff_access(actor, meeting.client)
-    person_name = _clean_text(person_name, 200)
-    relation = _clean_text(relation, 200)
-    errors: dict[str, str] = {}
+    person_name = _clean_text(person_name)
+    relation = _clean_text(relation)
+    errors: dict[str, str] = text_length_errors({"person_name": person_name, "relation": relation}, limit=200)
     participants = meeting.participants.all()
     if kind == ParticipantKind.CLIENT:
         user = partner = None
@@ -278,6 +304,8 @@ def agreed_action_add(
     errors: dict[str, str] = {}
     if not description:
         errors["description"] = _("Describe what is to be done.")
+    text_length_errors({"description": description}, errors)
+    date_range_errors({"due_on": due_on}, errors)
     if responsible_kind == ResponsibleKind.USER:
         responsible_partner = None
         if responsible_user is None:
@@ -324,6 +352,9 @@ def agreed_action_mark_done(*, actor: User, action: AgreedAction, done_on: datet
     done_on = done_on or timezone.localdate()
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("The date cannot be in the future.")})
+    errors = date_range_errors({"done_on": done_on})
+    if errors:
+        raise ValidationError(errors)
     if action.done_on is not None:
         raise Conflict(_("This action is already marked as done."))
     with transaction.atomic():
@@ -389,6 +420,28 @@ def has_sip_consent(*, client: Client) -> bool:
     return valid_consents().filter(client=client, purpose_grants__purpose=ConsentPurpose.SIP).exists()
 
 
+_SIP_TEXTS = (
+    "interventions_needed",
+    "municipality_interventions",
+    "region_interventions",
+    "other_interventions",
+    "follow_up_how",
+    "client_goal",
+)
+# The content of a SIP version, compared to tell what changed between two versions.
+SIP_CONTENT_FIELDS = (*_SIP_TEXTS, "overall_responsibility", "follow_up_on", "meeting", "client_agreed_on")
+
+
+def sip_changed_fields(older: SipVersion | None, newer: SipVersion) -> list[str]:
+    """The content fields (and "partners") that differ between two versions of a SIP."""
+    if older is None:
+        return [*SIP_CONTENT_FIELDS, "partners"]
+    changed = [name for name in SIP_CONTENT_FIELDS if getattr(older, name) != getattr(newer, name)]
+    if {p.pk for p in older.partners.all()} != {p.pk for p in newer.partners.all()}:
+        changed.append("partners")
+    return changed
+
+
 def _validate_sip(client: Client, data: SipData) -> dict[str, str]:
     errors: dict[str, str] = {}
     required = {
@@ -406,11 +459,23 @@ def _validate_sip(client: Client, data: SipData) -> dict[str, str]:
         errors["client_agreed_on"] = _("The date cannot be in the future.")
     if data.meeting is not None and data.meeting.client_id != client.pk:
         errors["meeting"] = _("Choose one of the client's meetings.")
+    date_range_errors({"follow_up_on": data.follow_up_on, "client_agreed_on": data.client_agreed_on}, errors)
+    text_length_errors({name: str(getattr(data, name) or "").strip() for name in _SIP_TEXTS}, errors)
+    text_length_errors(
+        {"overall_responsibility": data.overall_responsibility.strip(), "change_note": data.change_note.strip()},
+        errors,
+        limit=300,
+    )
     return errors
 
 
-def sip_save(*, actor: User, client: Client, data: SipData) -> SipVersion:
-    """Save the SIP as a new version (the first one starts the SIP). Earlier versions are never changed."""
+def sip_save(*, actor: User, client: Client, data: SipData, based_on: int | None = None) -> SipVersion:
+    """Save the SIP as a new version (the first one starts the SIP). Earlier versions are never changed.
+
+    `based_on` is the number of the current version the user started from (0: there was no SIP); when a
+    newer version has been saved since, StaleVersion names the fields it changed and nothing is saved.
+    None skips the check (the save is still serialised by the lock).
+    """
     access = staff_access(actor, client)
     errors = _validate_sip(client, data)
     if errors:
@@ -421,6 +486,8 @@ def sip_save(*, actor: User, client: Client, data: SipData) -> SipVersion:
     try:
         with transaction.atomic():
             sip = Sip.objects.select_for_update().filter(client=client, ended_on__isnull=True).first()
+            if based_on is not None:
+                _refuse_if_newer(sip, based_on)
             created = sip is None
             if sip is None:
                 sip = Sip(client=client, case=open_case_for(client, access), created_by=actor)
@@ -436,12 +503,12 @@ def sip_save(*, actor: User, client: Client, data: SipData) -> SipVersion:
                 municipality_interventions=_clean_text(data.municipality_interventions),
                 region_interventions=_clean_text(data.region_interventions),
                 other_interventions=_clean_text(data.other_interventions),
-                overall_responsibility=_clean_text(data.overall_responsibility, 300),
+                overall_responsibility=_clean_text(data.overall_responsibility),
                 follow_up_on=data.follow_up_on,
                 follow_up_how=_clean_text(data.follow_up_how),
                 client_goal=_clean_text(data.client_goal),
                 client_agreed_on=data.client_agreed_on,
-                change_note=_clean_text(data.change_note, 300),
+                change_note=_clean_text(data.change_note),
             )
             version.full_clean()
             version.save()
@@ -459,6 +526,24 @@ def sip_save(*, actor: User, client: Client, data: SipData) -> SipVersion:
     except IntegrityError:
         raise Conflict(_("Someone else saved the SIP at the same moment. Reload and try again.")) from None
     return version
+
+
+def _refuse_if_newer(sip: Sip | None, based_on: int) -> None:
+    """StaleVersion when the SIP's current version is not the one numbered `based_on` (0: no SIP)."""
+    versions = list(sip.versions.select_related("created_by").order_by("-number")) if sip is not None else []
+    current = versions[0] if versions else None
+    if (current.number if current is not None else 0) == based_on:
+        return
+    if current is None:  # the SIP the page showed has ended since
+        raise Conflict(_("The SIP has ended since you opened the page. Reload and start a new SIP."))
+    older = next((v for v in versions if v.number == based_on), None)
+    raise StaleVersion(
+        current=current,
+        changed_fields=sip_changed_fields(older, current),
+        changed_by=current.created_by,
+        changed_at=current.created_at,
+        message=_("Someone else has saved a newer version of the SIP since you opened it. Yours has not been saved."),
+    )
 
 
 def sip_end(*, actor: User, sip: Sip, ended_on: datetime.date | None = None) -> Sip:

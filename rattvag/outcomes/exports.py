@@ -21,7 +21,9 @@ def _cell_value(cell: Any) -> Any:
 
 def suppression_note() -> str:
     threshold = rule().threshold
-    return _("Counts from 1 to %(last)d are shown as “<%(threshold)d”; “..” hides a count that would reveal another.") % {
+    return _(
+        "Counts from 1 to %(last)d are shown as “<%(threshold)d”; “..” hides a count that would reveal another."
+    ) % {
         "last": threshold - 1,
         "threshold": threshold,
     }
@@ -29,7 +31,10 @@ def suppression_note() -> str:
 
 def summary_rows(report: SummaryReport) -> list[tuple[str, list[tuple[str, Any]]]]:
     """(section, [(label, value)]) — what both exports show, in the order of the page."""
-    routes = [(_("Self-supporting through: %(route)s") % {"route": label}, _cell_value(cell)) for _c, label, cell in report.self_supporting_routes]
+    routes = [
+        (_("Self-supporting through: %(route)s") % {"route": label}, _cell_value(cell))
+        for _c, label, cell in report.self_supporting_routes
+    ]
     movement = report.movement
     indicators = [
         (

@@ -159,7 +159,7 @@ class ReportFilterForm(forms.Form):
 
     @property
     def period(self) -> Period:
-        return self.cleaned_data["period"]  # type: ignore[no-any-return]
+        return self.cleaned_data["period"]
 
     @property
     def selected_group(self) -> Group:

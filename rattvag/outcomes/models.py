@@ -90,7 +90,9 @@ class LadderVersion(TimeStampedModel):
 class LadderStep(models.Model):
     """A step of one ladder version: 1 is the furthest from work or studies."""
 
-    version = models.ForeignKey(LadderVersion, on_delete=models.CASCADE, related_name="steps", verbose_name=_("version"))
+    version = models.ForeignKey(
+        LadderVersion, on_delete=models.CASCADE, related_name="steps", verbose_name=_("version")
+    )
     number = models.PositiveSmallIntegerField(_("step"))
     label_sv = models.CharField(_("label in Swedish"), max_length=200)
     label_en = models.CharField(_("label in English"), max_length=200)

@@ -90,7 +90,9 @@ def _municipality_group(municipality: Municipality) -> Group:
 
 
 def _all_group() -> Group:
-    return Group(GroupKind.ALL, "", _("All municipalities"), tuple(Unit.objects.order_by("pk").values_list("pk", flat=True)))
+    return Group(
+        GroupKind.ALL, "", _("All municipalities"), tuple(Unit.objects.order_by("pk").values_list("pk", flat=True))
+    )
 
 
 def _units_for(user: User) -> QuerySet[Unit]:

@@ -134,7 +134,9 @@ def ladder_assessment_record(
 # --- questionnaires ----------------------------------------------------------------------------
 
 
-def _validated_answers(questionnaire: Questionnaire, answers: dict[str, int | None]) -> list[tuple[Question, int | None]]:
+def _validated_answers(
+    questionnaire: Questionnaire, answers: dict[str, int | None]
+) -> list[tuple[Question, int | None]]:
     """Every question of the questionnaire with the given value (None: not answered); ValidationError otherwise."""
     questions = list(questionnaire.questions.select_related("scale").order_by("position", "pk"))
     known = {q.code for q in questions}

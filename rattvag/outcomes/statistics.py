@@ -93,8 +93,8 @@ def kaplan_meier(durations: Sequence[float], observed: Sequence[bool]) -> Surviv
     start = CurvePoint(0.0, 1.0, 1.0, 1.0)
     if not uncensored:
         # Nobody reached the event: the curve stays at 1 and the median is not reached.
-        points = (start, CurvePoint(max(right), 1.0, 1.0, 1.0)) if right and max(right) > 0 else (start,)
-        return SurvivalEstimate(n, 0, len(right), points, None, None, None)
+        flat = [start, CurvePoint(max(right), 1.0, 1.0, 1.0)] if right and max(right) > 0 else [start]
+        return SurvivalEstimate(n, 0, len(right), tuple(flat), None, None, None)
     result = stats.ecdf(stats.CensoredData(uncensored=uncensored, right=right))
     with warnings.catch_warnings():
         # The band is undefined where the estimate reaches 0 (no one left at risk): handled below.
@@ -104,7 +104,7 @@ def kaplan_meier(durations: Sequence[float], observed: Sequence[bool]) -> Surviv
     survival = [float(p) for p in result.sf.probabilities]
     lows = [float(p) for p in band.low.probabilities]
     highs = [float(p) for p in band.high.probabilities]
-    points = [start] if times[0] > 0 else []
+    points: list[CurvePoint] = [start] if times[0] > 0 else []
     previous_high = 1.0
     for time, value, low, high in zip(times, survival, lows, highs, strict=True):
         if math.isnan(high):

@@ -17,6 +17,9 @@ from rattvag.accounts.models import Partner
 from rattvag.api.auth import request_user
 from rattvag.api.errors import error_responses
 from rattvag.api.schemas import MAX_ID, Text
+from rattvag.core.concurrency import MAX_VERSION
+from rattvag.core.errors import Conflict
+from rattvag.core.validation import TEXT_MAX_LENGTH
 from rattvag.meetings.permissions import client_for_write_api
 
 from . import selectors, services
@@ -69,19 +72,28 @@ class PlanIn(Schema):
     """A plan version. Active plan: `goals` and `follow_up_on` are required. Contact plan: `contact_frequency`."""
 
     kind: PlanKind
-    goals: Text = Field("", max_length=10_000)
-    steps: Text = Field("", max_length=10_000)
+    goals: Text = Field("", max_length=TEXT_MAX_LENGTH)
+    steps: Text = Field("", max_length=TEXT_MAX_LENGTH)
     responsible: Text = Field("", max_length=300)
     starts_on: datetime.date | None = None
     ends_on: datetime.date | None = None
     follow_up_on: datetime.date | None = None
     contact_frequency: ContactFrequency | None = None
-    contact_how: Text = Field("", max_length=10_000)
+    contact_how: Text = Field("", max_length=TEXT_MAX_LENGTH)
     care_plan_reference: Text = Field("", max_length=300)
     care_plan_dated: datetime.date | None = None
     agreed_on: datetime.date | None = None
     agreed_how: AgreementForm | None = None
     change_note: Text = Field("", max_length=300)
+    based_on: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_VERSION,
+        description=(
+            "The `number` of the current version you wrote from (0 or left out for a new plan). Required when the"
+            " client has an open plan of this kind: 409 when a newer version has been saved since."
+        ),
+    )
 
 
 def version_out(v: PlanVersion) -> dict[str, object]:
@@ -129,7 +141,10 @@ def list_plans(request: HttpRequest, client_id: int = ClientId) -> list[dict[str
     response={201: PlanOut, **error_responses(400, 401, 403, 404, 409, 422)},
 )
 def save_plan(request: HttpRequest, payload: PlanIn, client_id: int = ClientId) -> Status[dict[str, object]]:
-    """Write a plan of `kind`, or a new version of the client's open plan of that kind (earlier versions kept)."""
+    """Write a plan of `kind`, or a new version of the client's open plan of that kind (earlier versions kept).
+
+    A new version names the version it was written from (`based_on`): 409 when a newer one exists.
+    """
     user = request_user(request)
     client, _access = client_for_write_api(user=user, client_id=client_id)
     data = services.PlanData(
@@ -149,10 +164,14 @@ def save_plan(request: HttpRequest, payload: PlanIn, client_id: int = ClientId) 
     )
     existing = selectors.open_plans(client=client).filter(kind=payload.kind).first()
     if existing is None:
+        if payload.based_on:
+            raise Conflict(_("The plan you wrote from has ended. Write a new plan instead."))
         version = services.plan_create(actor=user, client=client, kind=payload.kind, data=data)
     else:
+        if payload.based_on is None:
+            raise ValidationError({"based_on": _("Say which version of the plan you started from.")})
         existing.client = client
-        version = services.plan_revise(actor=user, plan=existing, data=data)
+        version = services.plan_revise(actor=user, plan=existing, data=data, based_on=payload.based_on)
     plan = selectors.plans_queryset().get(pk=version.plan_id)
     return Status(201, plan_out(selectors.PlanRow(plan, *_current_and_versions(plan))))
 
@@ -179,6 +198,7 @@ class ActivityOut(Schema):
     result: ActivityResult | None
     result_note: str
     note: str
+    version: int = Field(description="Counts the saves of the activity; an edit based on an older one is refused.")
 
 
 class ActivityIn(Schema):
@@ -189,8 +209,8 @@ class ActivityIn(Schema):
     started_on: datetime.date | None = None
     ended_on: datetime.date | None = None
     result: ActivityResult | None = None
-    result_note: Text = Field("", max_length=10_000)
-    note: Text = Field("", max_length=10_000)
+    result_note: Text = Field("", max_length=TEXT_MAX_LENGTH)
+    note: Text = Field("", max_length=TEXT_MAX_LENGTH)
 
 
 def activity_out(a: Activity) -> dict[str, object]:
@@ -208,6 +228,7 @@ def activity_out(a: Activity) -> dict[str, object]:
         "result": a.result or None,
         "result_note": a.result_note,
         "note": a.note,
+        "version": a.version,
     }
 
 

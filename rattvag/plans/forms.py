@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rattvag.accounts.models import Partner
+from rattvag.core.concurrency import VersionField
 from rattvag.meetings.forms import date_field, text_area
 
 from .models import (
@@ -43,12 +44,18 @@ class PlanFormBase(forms.Form):
     kind: str = ""
     content_fields: tuple[str, ...] = ()
 
+    def __init__(self, *args: Any, revision: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if revision:
+            # The number of the version the page was loaded with: refused when a newer one exists.
+            self.fields["based_on"] = VersionField()
+
     @classmethod
     def initial_from(cls, version: PlanVersion | None) -> dict[str, Any]:
         if version is None:
             return {}
         names = (*cls.content_fields, "care_plan_reference", "care_plan_dated", "agreed_on", "agreed_how")
-        return {name: getattr(version, name) for name in names}
+        return {**{name: getattr(version, name) for name in names}, "based_on": version.number}
 
     def to_data(self) -> PlanData:
         d = self.cleaned_data
@@ -137,9 +144,13 @@ class ActivityForm(forms.Form):
         type_queryset: Any = None,
         plan_queryset: Any = None,
         partner_queryset: Any = None,
+        edit: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if edit:
+            # The version the page was loaded at: saving over someone else's newer save is refused.
+            self.fields["version"] = VersionField()
         for name, queryset in (("type", type_queryset), ("plan", plan_queryset), ("partner", partner_queryset)):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
@@ -158,6 +169,7 @@ class ActivityForm(forms.Form):
             "result": activity.result,
             "result_note": activity.result_note,
             "note": activity.note,
+            "version": activity.version,
         }
 
     def to_data(self) -> ActivityData:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rattvag.accounts.models import Partner
 from rattvag.clients.models import Case, Client
+from rattvag.core.concurrency import version_field
 from rattvag.core.models import TimeStampedModel
 
 
@@ -185,6 +186,7 @@ class Activity(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
+    version = version_field()
 
     class Meta:
         verbose_name = _("activity")

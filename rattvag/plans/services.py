@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from rattvag.audit.services import ActingFor, audit_log
 from rattvag.clients.models import Client
-from rattvag.core.errors import Conflict
+from rattvag.core.concurrency import save_if_version
+from rattvag.core.errors import Conflict, StaleVersion
+from rattvag.core.validation import date_range_errors, text_length_errors
 from rattvag.meetings.permissions import open_case_for, staff_access
 
 from .models import (
@@ -31,11 +33,10 @@ from .models import (
 if TYPE_CHECKING:
     from rattvag.accounts.models import Partner, User
 
-TEXT_LIMIT = 10_000
 
-
-def _clean(value: str, limit: int = TEXT_LIMIT) -> str:
-    return (value or "").strip()[:limit]
+def _clean(value: str) -> str:
+    """Stripped text. Lengths are checked before (never cut: a cut plan loses what was written)."""
+    return (value or "").strip()
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,26 @@ def _validate_plan(kind: str, data: PlanData) -> dict[str, str]:
         errors["agreed_on"] = _("The date cannot be in the future.")
     if data.care_plan_dated is not None and not data.care_plan_reference.strip():
         errors["care_plan_reference"] = _("Say which care and treatment plan the date belongs to.")
+    date_range_errors(
+        {
+            "starts_on": data.starts_on,
+            "ends_on": data.ends_on,
+            "follow_up_on": data.follow_up_on,
+            "care_plan_dated": data.care_plan_dated,
+            "agreed_on": data.agreed_on,
+        },
+        errors,
+    )
+    text_length_errors({"goals": data.goals, "steps": data.steps, "contact_how": data.contact_how}, errors)
+    text_length_errors(
+        {
+            "responsible": data.responsible.strip(),
+            "care_plan_reference": data.care_plan_reference.strip(),
+            "change_note": data.change_note.strip(),
+        },
+        errors,
+        limit=300,
+    )
     return errors
 
 
@@ -96,17 +117,17 @@ def _version(plan: Plan, number: int, actor: User, data: PlanData) -> PlanVersio
         created_by=actor,
         goals=_clean(data.goals) if active else "",
         steps=_clean(data.steps) if active else "",
-        responsible=_clean(data.responsible, 300) if active else "",
+        responsible=_clean(data.responsible) if active else "",
         starts_on=data.starts_on if active else None,
         ends_on=data.ends_on if active else None,
         follow_up_on=data.follow_up_on if active else None,
         contact_frequency="" if active else data.contact_frequency,
         contact_how="" if active else _clean(data.contact_how),
-        care_plan_reference=_clean(data.care_plan_reference, 300),
+        care_plan_reference=_clean(data.care_plan_reference),
         care_plan_dated=data.care_plan_dated,
         agreed_on=data.agreed_on,
         agreed_how=data.agreed_how,
-        change_note=_clean(data.change_note, 300),
+        change_note=_clean(data.change_note),
     )
 
 
@@ -151,8 +172,52 @@ def plan_create(*, actor: User, client: Client, kind: str, data: PlanData) -> Pl
     return version
 
 
-def plan_revise(*, actor: User, plan: Plan, data: PlanData) -> PlanVersion:
-    """Save a new version of an open plan; earlier versions stay as they were."""
+# The content of a plan version, compared to tell what changed between two versions.
+PLAN_CONTENT_FIELDS = (
+    "goals",
+    "steps",
+    "responsible",
+    "starts_on",
+    "ends_on",
+    "follow_up_on",
+    "contact_frequency",
+    "contact_how",
+    "care_plan_reference",
+    "care_plan_dated",
+    "agreed_on",
+    "agreed_how",
+)
+
+
+def plan_changed_fields(older: PlanVersion | None, newer: PlanVersion) -> list[str]:
+    if older is None:
+        return list(PLAN_CONTENT_FIELDS)
+    return [name for name in PLAN_CONTENT_FIELDS if getattr(older, name) != getattr(newer, name)]
+
+
+def _refuse_if_newer(plan: Plan, based_on: int) -> None:
+    """StaleVersion when the plan's current version is not the one numbered `based_on`."""
+    versions = list(plan.versions.select_related("created_by").order_by("-number"))
+    current = versions[0]
+    if current.number == based_on:
+        return
+    older = next((v for v in versions if v.number == based_on), None)
+    raise StaleVersion(
+        current=current,
+        changed_fields=plan_changed_fields(older, current),
+        changed_by=current.created_by,
+        changed_at=current.created_at,
+        message=_("Someone else has saved a newer version of the plan since you opened it. Yours has not been saved."),
+    )
+
+
+def plan_revise(*, actor: User, plan: Plan, data: PlanData, based_on: int | None = None) -> PlanVersion:
+    """Save a new version of an open plan; earlier versions stay as they were.
+
+    `based_on` is the number of the version the user started from; when a newer version has been saved
+    since, StaleVersion names the fields it changed and nothing is saved. None skips the check (the save
+    is still serialised by the lock on the plan).
+    """
     access = staff_access(actor, plan.client)
     if plan.ended_on is not None:
         raise Conflict(_("The plan has ended. Write a new plan instead."))
@@ -164,6 +229,8 @@ def plan_revise(*, actor: User, plan: Plan, data: PlanData) -> PlanVersion:
             locked = Plan.objects.select_for_update().get(pk=plan.pk)
             if locked.ended_on is not None:
                 raise Conflict(_("The plan has ended. Write a new plan instead."))
+            if based_on is not None:
+                _refuse_if_newer(locked, based_on)
             number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
             version = _version(locked, number, actor, data)
             version.full_clean()
@@ -182,6 +249,9 @@ def plan_end(*, actor: User, plan: Plan, ended_on: datetime.date | None = None) 
         raise Conflict(_("The plan has already ended."))
     if ended_on > timezone.localdate():
         raise ValidationError({"ended_on": _("The date cannot be in the future.")})
+    errors = date_range_errors({"ended_on": ended_on})
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         updated = Plan.objects.filter(pk=plan.pk, ended_on__isnull=True).update(
             ended_on=ended_on, updated_at=timezone.now()
@@ -240,6 +310,8 @@ def _validate_activity(client: Client, data: ActivityData, *, current_type_id: i
         errors["result"] = _("Choose the result of the ended activity.")
     if data.planned_on is None and data.started_on is None:
         errors["planned_on"] = _("Enter when the activity is planned to start, or when it started.")
+    date_range_errors({"planned_on": data.planned_on, "started_on": data.started_on, "ended_on": data.ended_on}, errors)
+    text_length_errors({"result_note": data.result_note, "note": data.note}, errors)
     return errors
 
 
@@ -288,27 +360,47 @@ def activity_register(*, actor: User, client: Client, data: ActivityData) -> Act
     return activity
 
 
-def activity_update(*, actor: User, activity: Activity, data: ActivityData) -> Activity:
-    """Record that an activity started or ended, its result, or change its details."""
+# Everything the activity form changes (field names go into the audit event, never the values).
+_ACTIVITY_FIELDS = (
+    "type_id",
+    "plan_id",
+    "partner_id",
+    "planned_on",
+    "started_on",
+    "ended_on",
+    "result",
+    "result_note",
+    "note",
+)
+
+
+def activity_update(
+    *, actor: User, activity: Activity, data: ActivityData, expected_version: int | None = None
+) -> Activity:
+    """Record that an activity started or ended, its result, or change its details.
+
+    Only if nobody saved the activity since `expected_version` (the version the user's page was loaded at;
+    None: as `activity` was loaded): else StaleVersion, and nothing is written.
+    """
     access = staff_access(actor, activity.client)
+    expected = activity.version if expected_version is None else expected_version
     errors = _validate_activity(activity.client, data, current_type_id=activity.type_id)
     if errors:
         raise ValidationError(errors)
-    before = {
-        f: getattr(activity, f)
-        for f in ("type_id", "plan_id", "partner_id", "planned_on", "started_on", "ended_on", "result")
-    }
+    before = {f: getattr(activity, f) for f in _ACTIVITY_FIELDS}
     _apply_activity(activity, data)
     activity.full_clean()
     changed = sorted(f.removesuffix("_id") for f, value in before.items() if getattr(activity, f) != value)
+    if not changed:
+        return activity
     with transaction.atomic():
-        activity.save()
+        save_if_version(instance=activity, expected_version=expected, changed_fields=changed)
         audit_log(
             actor=actor,
             action="activity.updated",
             client_id=activity.client_id,
             acting_for=access.acting_for,
             obj=activity,
-            data={**_activity_event_data(activity), "changed": changed},
+            data={**_activity_event_data(activity), "changed": changed, "version": activity.version},
         )
     return activity

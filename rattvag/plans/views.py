@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rattvag.core.errors import Conflict
+from rattvag.core.concurrency import conflict_context, with_version
+from rattvag.core.errors import Conflict, StaleVersion
 from rattvag.meetings.pdf import render_pdf
 from rattvag.meetings.permissions import client_for_write, may_write
 from rattvag.meetings.views.common import add_service_errors, base_context, current_user, pdf_response
@@ -93,10 +96,22 @@ def plan_revise(request: HttpRequest, client_id: int, plan_id: int) -> HttpRespo
         raise Http404
     current = selectors.current_version(plan)
     form_class = PLAN_FORMS[plan.kind]
-    form = form_class(request.POST or None, initial=form_class.initial_from(current))
+    form = form_class(request.POST or None, initial=form_class.initial_from(current), revision=True)
+    conflict: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            version = services.plan_revise(actor=user, plan=plan, data=form.to_data())
+            version = services.plan_revise(
+                actor=user, plan=plan, data=form.to_data(), based_on=form.cleaned_data["based_on"]
+            )
+        except StaleVersion as error:
+            # A newer version was saved in between: show what it changed, keep what this user typed, and
+            # start from the newer version so that saving again replaces it on purpose.
+            current = selectors.current_version(plan)
+            initial = form_class.initial_from(current)
+            form = form_class(
+                with_version(request.POST, initial["based_on"], name="based_on"), initial=initial, revision=True
+            )
+            conflict = conflict_context(error=error, form=form, current_values=initial, user=user)
         except ValidationError as error:
             add_service_errors(form, error)
         except Conflict as error:
@@ -115,6 +130,7 @@ def plan_revise(request: HttpRequest, client_id: int, plan_id: int) -> HttpRespo
             kind_label=plan.get_kind_display(),
             plan=plan,
             current=current,
+            **conflict,
         ),
     )
 
@@ -214,19 +230,30 @@ def activity_edit(request: HttpRequest, client_id: int, activity_id: int) -> Htt
     client = activity.client
     types = selectors.activity_type_choices() | ActivityType.objects.filter(pk=activity.type_id)
     plans = selectors.open_plans(client=client) | Plan.objects.filter(pk=activity.plan_id or 0)
-    form = ActivityForm(
-        request.POST or None,
-        initial=ActivityForm.initial_from(activity),
-        type_queryset=types.distinct(),
-        plan_queryset=plans.distinct(),
-        partner_queryset=selectors.partner_choices(),
-    )
+    choices = {
+        "type_queryset": types.distinct(),
+        "plan_queryset": plans.distinct(),
+        "partner_queryset": selectors.partner_choices(),
+    }
+    form = ActivityForm(request.POST or None, initial=ActivityForm.initial_from(activity), edit=True, **choices)
+    conflict: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_update(actor=user, activity=activity, data=form.to_data())
+            services.activity_update(
+                actor=user, activity=activity, data=form.to_data(), expected_version=form.cleaned_data["version"]
+            )
+        except StaleVersion as error:
+            # Someone saved in between: show what they changed, keep what this user typed, and move the
+            # hidden version on so that saving again replaces their values on purpose.
+            activity, access = selectors.activity_for_write(user=user, client_id=client_id, activity_id=activity_id)
+            initial = ActivityForm.initial_from(activity)
+            form = ActivityForm(with_version(request.POST, activity.version), initial=initial, edit=True, **choices)
+            conflict = conflict_context(error=error, form=form, current_values=initial, user=user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The activity is saved."))
             return redirect("plans:activities", client_id=client.pk)
-    return render(request, "plans/activity_form.html", base_context(client, access, form=form, activity=activity))
+    return render(
+        request, "plans/activity_form.html", base_context(client, access, form=form, activity=activity, **conflict)
+    )

@@ -141,6 +141,12 @@ def _format_number(value: Number) -> str:
     return str(int(value))
 
 
+def _note(axes: Any, note: str) -> None:
+    """A short text in the middle of the plot (e.g. when every count is hidden)."""
+    if note:
+        axes.text(0.5, 0.5, note, transform=axes.transAxes, ha="center", va="center", wrap=True, color=TEXT_COLOUR)
+
+
 def _start_at_zero(axes: Any, largest: float, *, horizontal: bool) -> None:
     """Counts start at zero; an empty chart (everything zero or hidden) still gets a sensible axis."""
     top = None if largest > 0 else 1
@@ -166,6 +172,7 @@ def bar_chart_svg(
     horizontal: bool = False,
     annotations: Sequence[str] | None = None,
     description: str = "",
+    note: str = "",
     width: float = 7.0,
     height: float | None = None,
 ) -> str:
@@ -196,6 +203,7 @@ def bar_chart_svg(
         axes.set_title(title)
         axes.set_xlabel(xlabel)
         axes.set_ylabel(ylabel)
+        _note(axes, note)
         return _to_svg(figure, title=title, description=description or title)
 
 
@@ -208,6 +216,7 @@ def stacked_bar_chart_svg(
     ylabel: str = "",
     horizontal: bool = False,
     description: str = "",
+    note: str = "",
     width: float = 7.0,
     height: float | None = None,
 ) -> str:
@@ -250,6 +259,7 @@ def stacked_bar_chart_svg(
         axes.set_ylabel(ylabel)
         if series:
             figure.legend(loc="outside lower center", ncols=legend_columns, frameon=False)
+        _note(axes, note)
         return _to_svg(figure, title=title, description=description or title)
 
 
@@ -263,6 +273,7 @@ def line_chart_svg(
     ylabel: str = "",
     ylim: tuple[Number, Number] | None = None,
     description: str = "",
+    note: str = "",
     width: float = 7.0,
     height: float = 4.0,
 ) -> str:
@@ -301,7 +312,7 @@ def line_chart_svg(
             axes.set_ylim(*ylim)
         else:
             finite = [y for points in series.values() for _x, y in points if y is not None]
-            if not finite:
+            if not finite or max(finite) == 0:
                 axes.set_ylim(0, 1)
             elif min(finite) >= 0:
                 axes.set_ylim(bottom=0)
@@ -313,6 +324,7 @@ def line_chart_svg(
         axes.set_ylabel(ylabel)
         if len(series) > 1:
             axes.legend(frameon=False)
+        _note(axes, note)
         return _to_svg(figure, title=title, description=description or title)
 
 

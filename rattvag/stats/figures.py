@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -222,13 +222,21 @@ class FigureQuery:
     set of client ids behind one cell (``members()``).
     """
 
-    def __init__(self, *, units: Sequence[Unit], group_by: str, params: Params) -> None:
+    def __init__(
+        self, *, units: Sequence[Unit], group_by: str, params: Params, one_unit_per_municipality: bool = False
+    ) -> None:
+        """``one_unit_per_municipality``: a client with cases in several units of one municipality counts only in
+        the unit of the newest case, so that the units' figures add up to the municipality's (the aggregates)."""
         if group_by not in (GROUP_BY_UNIT, GROUP_BY_MUNICIPALITY):
             raise ValueError(f"Unknown grouping {group_by!r}")
+        if one_unit_per_municipality and group_by != GROUP_BY_UNIT:
+            raise ValueError("One unit per municipality needs grouping by unit.")
         self.units = list(units)
         self.unit_ids = [u.pk for u in self.units]
         self.group_by = group_by
         self.params = params
+        self.one_unit_per_municipality = one_unit_per_municipality
+        self._municipality_of_unit = {u.pk: u.municipality_id for u in self.units}
 
     # -- groups --
 
@@ -285,6 +293,15 @@ class FigureQuery:
             )
             .order_by()
         )
+        if self.one_unit_per_municipality:
+            newer = (
+                self._open_on_reference(self._cases())
+                .filter(client_id=OuterRef("client_id"), unit__municipality_id=OuterRef("unit__municipality_id"))
+                .filter(
+                    Q(opened_on__gt=OuterRef("opened_on")) | Q(opened_on=OuterRef("opened_on"), pk__gt=OuterRef("pk"))
+                )
+            )
+            cases = cases.filter(~Exists(newer))
         if self.params.degree is not None:
             cases = cases.filter(current_degree=self.params.degree)
         return cases
@@ -486,11 +503,28 @@ class FigureQuery:
     # -- tables from the sick-leave spells (Python over one load of periods) --
 
     @cached_property
-    def _period_case_rows(self) -> list[tuple[int, int, datetime.date, datetime.date | None]]:
-        """(client, unit, opened, closed) for every case open at some time during the period."""
+    def _period_case_rows(self) -> list[tuple[int, int, datetime.date, datetime.date | None, int]]:
+        """(client, unit, opened, closed, case) for every case open at some time during the period."""
         cases = self._cases().filter(opened_on__lte=self.params.reference_date)
         cases = cases.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=self.params.start))
-        return list(cases.order_by("client_id", "pk").values_list("client_id", "unit_id", "opened_on", "closed_on"))
+        return list(
+            cases.order_by("client_id", "pk").values_list("client_id", "unit_id", "opened_on", "closed_on", "pk")
+        )
+
+    def _one_per_municipality(
+        self, rows: Iterable[tuple[int, int, datetime.date, datetime.date | None, int]]
+    ) -> list[tuple[int, int]]:
+        """(client, unit) pairs; with ``one_unit_per_municipality`` only the newest case's unit per municipality
+        (the same rule as ``status_cases``)."""
+        rows = list(rows)
+        if not self.one_unit_per_municipality:
+            return [(client_id, unit_id) for client_id, unit_id, *_rest in rows]
+        newest: dict[tuple[int, int], tuple[datetime.date, int, int]] = {}
+        for client_id, unit_id, opened_on, _closed, pk in rows:
+            key = (client_id, self._municipality_of_unit[unit_id])
+            if key not in newest or (opened_on, pk) > newest[key][:2]:
+                newest[key] = (opened_on, pk, unit_id)
+        return [(client_id, unit_id) for (client_id, _m), (_o, _pk, unit_id) in sorted(newest.items())]
 
     @cached_property
     def _max_gaps(self) -> dict[int, int]:
@@ -536,9 +570,8 @@ class FigureQuery:
         """group -> {client: unit of the case} for the clients in the method (the same rule as ``status_cases``)."""
         day = self.params.reference_date
         members: dict[str, dict[int, int]] = defaultdict(dict)
-        for client_id, unit_id, opened_on, closed_on in self._period_case_rows:
-            if opened_on > day or (closed_on is not None and closed_on <= day):
-                continue
+        open_on_day = [row for row in self._period_case_rows if row[2] <= day and (row[3] is None or row[3] > day)]
+        for client_id, unit_id in self._one_per_municipality(open_on_day):
             if (
                 self.params.degree is not None
                 and self.sick_leave(client_id, unit_id).current_degree != self.params.degree
@@ -550,7 +583,7 @@ class FigureQuery:
     @cached_property
     def _period_members(self) -> dict[str, dict[int, int]]:
         members: dict[str, dict[int, int]] = defaultdict(dict)
-        for client_id, unit_id, _opened, _closed in self._period_case_rows:
+        for client_id, unit_id in self._one_per_municipality(self._period_case_rows):
             members[self._unit_group[unit_id]].setdefault(client_id, unit_id)
         return members
 

@@ -85,7 +85,11 @@ class MappingFilterForm(PeriodForm):
 
     field_order = ["unit", "from", "to", "caseworker", "degree"]
 
-    def __init__(self, data: Any = None, *, units: list[Unit], caseworkers: list[User], **kwargs: Any) -> None:
+    def __init__(
+        self, data: Any = None, *, units: list[Unit], caseworkers: list[User], narrowing: bool = True, **kwargs: Any
+    ) -> None:
+        """``narrowing``: whether the caseworker and degree filters are offered (not to analysts, whose figures
+        must match the aggregates')."""
         super().__init__(data, **kwargs)
         cast(forms.ChoiceField, self.fields["unit"]).choices = [(u.code, u.name) for u in units]
         cast(forms.ChoiceField, self.fields["caseworker"]).choices = [("", _("All caseworkers"))] + [
@@ -94,6 +98,9 @@ class MappingFilterForm(PeriodForm):
         self.fields["caseworker"].error_messages["invalid_choice"] = _("Choose a caseworker of the unit.")
         self.fields["degree"].error_messages["invalid_choice"] = _("Choose 25, 50, 75 or 100 %.")
         self.fields["unit"].error_messages["invalid_choice"] = _("Choose one of your units.")
+        if not narrowing:
+            del self.fields["caseworker"]
+            del self.fields["degree"]
 
     def mapping_params(self) -> Params:
         caseworker = self.cleaned_data.get("caseworker")

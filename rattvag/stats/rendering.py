@@ -47,6 +47,7 @@ def standing_chart(table: PublishedTable) -> str:
         )
     items = table.column_rows()
     horizontal = table.key in HORIZONTAL
+    note = _empty_note(table)
     return bar_chart_svg(
         title=table.title,
         labels=[_short(item["label"]) for item in items],
@@ -56,12 +57,23 @@ def standing_chart(table: PublishedTable) -> str:
         xlabel=_count_label(table) if horizontal else table.column_heading,
         ylabel="" if horizontal else _count_label(table),
         description=description,
+        note=note,
     )
+
+
+def _empty_note(table: PublishedTable) -> str:
+    cells = [cell for row in table.rows for cell in row.cells]
+    if any(cell.value for cell in cells):
+        return ""
+    if any(cell.suppressed for cell in cells):
+        return _("Every count here is hidden or zero.")
+    return _("Nothing to count.")
 
 
 def wide_chart(table: PublishedTable) -> str:
     """Several groups (the aggregates): stacked bars per group, or a line per group over the months."""
     description = chart_alt(table) + " " + _("Hidden counts are not drawn.")
+    note = _empty_note(table)
     if table.key == NEW_SPELLS_TABLE:
         months = [datetime.date.fromisoformat(c.key + "-01") for c in table.columns]
         return line_chart_svg(
@@ -70,6 +82,7 @@ def wide_chart(table: PublishedTable) -> str:
             xlabel=table.column_heading,
             ylabel=_count_label(table),
             description=description,
+            note=note,
         )
     return stacked_bar_chart_svg(
         title=table.title,
@@ -78,4 +91,5 @@ def wide_chart(table: PublishedTable) -> str:
         horizontal=True,
         xlabel=_count_label(table),
         description=description,
+        note=note,
     )

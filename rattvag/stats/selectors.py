@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -34,14 +33,12 @@ from .figures import (
     GROUP_BY_MUNICIPALITY,
     GROUP_BY_UNIT,
     TOTAL,
+    Category,
     FigureQuery,
     Params,
 )
 from .suppression import SuppressionRule, default_rule
-from .tables import PublishedTable, publish
-
-if TYPE_CHECKING:
-    from rattvag.accounts.models import User as UserType
+from .tables import PublishedTable, publish, publish_hierarchy, single_row
 
 MAPPING_ROLES = frozenset({Role.CASEWORKER, Role.UNIT_MANAGER, Role.ANALYST})
 CLIENT_LIST_ROLES = frozenset({Role.CASEWORKER, Role.UNIT_MANAGER})
@@ -49,25 +46,25 @@ AGGREGATE_ROLES = frozenset({Role.ANALYST, Role.AGGREGATE_VIEWER})
 GROUPINGS = (GROUP_BY_MUNICIPALITY, GROUP_BY_UNIT)
 
 
-def _active(user: UserType) -> bool:
+def _active(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
 # --- scope ------------------------------------------------------------------------------------------------------
 
 
-def mapping_units_for(*, user: UserType) -> list[Unit]:
+def mapping_units_for(*, user: User) -> list[Unit]:
     """The units whose mapping the user may see (their own units); empty for other roles."""
     if not _active(user) or user.role not in MAPPING_ROLES:
         return []
     return list(user.units.select_related("municipality").order_by("municipality__name", "name", "pk"))
 
 
-def may_see_mapping(*, user: UserType) -> bool:
+def may_see_mapping(*, user: User) -> bool:
     return bool(mapping_units_for(user=user))
 
 
-def mapping_unit_for(*, user: UserType, code: str | None) -> Unit:
+def mapping_unit_for(*, user: User, code: str | None) -> Unit:
     """The unit named by ``code`` (default: the user's first unit) if the user may see its mapping; else 404."""
     units = mapping_units_for(user=user)
     if not units:
@@ -80,12 +77,12 @@ def mapping_unit_for(*, user: UserType, code: str | None) -> Unit:
     raise Http404
 
 
-def may_list_clients(*, user: UserType) -> bool:
+def may_list_clients(*, user: User) -> bool:
     """Whether the figures link to the clients behind them: only for roles that work with individual clients."""
     return _active(user) and user.role in CLIENT_LIST_ROLES
 
 
-def mapping_rule_for(*, user: UserType, protect: bool = False) -> SuppressionRule | None:
+def mapping_rule_for(*, user: User, protect: bool = False) -> SuppressionRule | None:
     """Analysts always see suppressed figures; unit staff see exact counts unless they ask for protection
     (an export to share outside the unit)."""
     if user.role == Role.ANALYST or protect:
@@ -93,11 +90,11 @@ def mapping_rule_for(*, user: UserType, protect: bool = False) -> SuppressionRul
     return None
 
 
-def may_see_aggregates(*, user: UserType) -> bool:
+def may_see_aggregates(*, user: User) -> bool:
     return _active(user) and user.role in AGGREGATE_ROLES
 
 
-def aggregate_units_for(*, user: UserType) -> list[Unit]:
+def aggregate_units_for(*, user: User) -> list[Unit]:
     """Analysts: every unit of their municipalities. Aggregate viewers: every unit. Others: 404."""
     if not may_see_aggregates(user=user):
         raise Http404
@@ -149,39 +146,89 @@ def _caseworker(unit: Unit, caseworker_id: int | None) -> User | None:
     return caseworker
 
 
-def mapping_for(*, user: UserType, unit_code: str | None, params: Params, protect: bool = False) -> Dashboard:
-    """The mapping of one unit (404 when the user may not see it)."""
+def _hierarchy(units: list[Unit], params: Params) -> tuple[dict[str, PublishedTable], dict[str, PublishedTable]]:
+    """The aggregates per unit and per municipality, suppressed together (one computation for both)."""
+    query = FigureQuery(units=units, group_by=GROUP_BY_UNIT, params=params, one_unit_per_municipality=True)
+    municipalities: list[Category] = []
+    index: dict[int, int] = {}
+    for unit in sorted(units, key=lambda u: (u.municipality.name, u.municipality_id)):
+        if unit.municipality_id not in index:
+            index[unit.municipality_id] = len(municipalities)
+            municipalities.append(Category(unit.municipality.code, unit.municipality.name))
+    return publish_hierarchy(
+        query.tables(),
+        parents=[index[u.municipality_id] for u in units],
+        parent_groups=municipalities,
+        rule=default_rule(),
+        total_label=_("All"),
+    )
+
+
+def _statistics_params(params: Params) -> Params:
+    """Figures that leave the unit have no caseworker or degree filter: narrowing them invites differencing."""
+    return Params(start=params.start, reference_date=params.reference_date)
+
+
+def _unit_mapping_from_aggregates(*, scope: list[Unit], unit: Unit, params: Params) -> dict[str, PublishedTable]:
+    """The unit's row of the aggregates of ``scope``: what an analyst or a shared export shows is exactly what the
+    aggregate pages show, so that comparing them reveals nothing more."""
+    by_unit, _by_municipality = _hierarchy(scope, _statistics_params(params))
+    return {key: single_row(table, unit.code) for key, table in by_unit.items()}
+
+
+def mapping_for(*, user: User, unit_code: str | None, params: Params, protect: bool = False) -> Dashboard:
+    """The mapping of one unit (404 when the user may not see it).
+
+    Unit staff see exact counts. Analysts, and exports protected for sharing outside the unit, get the unit's row
+    of the aggregates (analysts: of their municipalities; a protected export: of every municipality, as the
+    aggregate viewers see them), without the caseworker and degree filters.
+    """
     unit = mapping_unit_for(user=user, code=unit_code)
     caseworker = _caseworker(unit, params.caseworker_id)
-    query = FigureQuery(units=[unit], group_by=GROUP_BY_UNIT, params=params)
     rule = mapping_rule_for(user=user, protect=protect)
+    if rule is not None:
+        if user.role == Role.ANALYST and (params.caseworker_id is not None or params.degree is not None):
+            raise Http404
+        scope = aggregate_units_for(user=user) if user.role == Role.ANALYST else _all_units()
+        return Dashboard(
+            params=_statistics_params(params),
+            group_by=GROUP_BY_UNIT,
+            units=[unit],
+            tables=_unit_mapping_from_aggregates(scope=scope, unit=unit, params=params),
+            rule=rule,
+            unit=unit,
+        )
+    query = FigureQuery(units=[unit], group_by=GROUP_BY_UNIT, params=params)
     raw = query.tables(with_care_unit_completeness=True)
     return Dashboard(
         params=params,
         group_by=GROUP_BY_UNIT,
         units=[unit],
-        tables=publish(raw, rule=rule, total_label=_("Total")),
-        rule=rule,
+        tables=publish(raw, rule=None, total_label=_("Total")),
+        rule=None,
         unit=unit,
         caseworker=caseworker,
     )
 
 
-def aggregate_for(*, user: UserType, group_by: str, params: Params) -> Dashboard:
-    """Figures per municipality or unit in the user's scope, always with small-cell suppression."""
+def _all_units() -> list[Unit]:
+    return list(Unit.objects.select_related("municipality").order_by("municipality__name", "name", "pk"))
+
+
+def aggregate_for(*, user: User, group_by: str, params: Params) -> Dashboard:
+    """Figures per municipality or unit in the user's scope, always with small-cell suppression. Both groupings
+    come from one computation, so the units' figures cannot be subtracted from the municipalities'."""
     units = aggregate_units_for(user=user)
     if group_by not in GROUPINGS:
         raise Http404
-    # The aggregates have no caseworker filter: staff are not a dimension of the figures that leave the unit.
-    params = Params(start=params.start, reference_date=params.reference_date, degree=params.degree)
-    query = FigureQuery(units=units, group_by=group_by, params=params)
-    rule = default_rule()
+    params = _statistics_params(params)
+    by_unit, by_municipality = _hierarchy(units, params)
     return Dashboard(
         params=params,
         group_by=group_by,
         units=units,
-        tables=publish(query.tables(), rule=rule, total_label=_("All")),
-        rule=rule,
+        tables=by_unit if group_by == GROUP_BY_UNIT else by_municipality,
+        rule=default_rule(),
     )
 
 
@@ -226,7 +273,7 @@ def _figure_client_ids(*, unit: Unit, params: Params, figure: Figure) -> set[int
 
 
 def mapping_clients_for(
-    *, user: UserType, unit_code: str | None, params: Params, figure: Figure, audit: bool = True
+    *, user: User, unit_code: str | None, params: Params, figure: Figure, audit: bool = True
 ) -> list[ClientRow]:
     """The clients behind one figure of the mapping that the user may see; 404 for roles without client lists.
 
@@ -259,7 +306,7 @@ def mapping_clients_for(
     return rows
 
 
-def audit_clients_exported(*, user: UserType, unit: Unit, rows: list[ClientRow], file_format: str) -> None:
+def audit_clients_exported(*, user: User, unit: Unit, rows: list[ClientRow], file_format: str) -> None:
     """One ``client.exported`` event per client in an exported list."""
     audit_log_many(
         actor=user,

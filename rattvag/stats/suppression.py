@@ -24,6 +24,8 @@ of the bipartite "row line / column line" graph). ``_is_protected`` searches for
 
 Several tables that publish the same figure (for example the number of sick-listed clients per municipality as
 the row total of every breakdown) must hide it everywhere once one table hides it: ``suppress_linked_tables``.
+Figures published both per unit and per municipality form one hierarchical table (``suppress_hierarchy``): a
+municipality's count minus its units' published counts must not give a hidden unit count away.
 """
 
 from __future__ import annotations
@@ -37,13 +39,18 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 __all__ = [
+    "CHILD",
+    "PARENT",
     "SECONDARY_MARKER",
     "TOTAL_KEY",
     "Cell",
+    "HierarchyCells",
     "SuppressionRule",
     "default_rule",
     "safe_percentage",
     "suppress_counts",
+    "suppress_hierarchy",
+    "suppress_linked_hierarchies",
     "suppress_linked_tables",
     "suppress_table",
 ]
@@ -136,7 +143,20 @@ class _System:
     def __post_init__(self) -> None:
         for index, entry in enumerate(self.entries):
             self.incident.setdefault(entry.node_a, []).append(index)
-            self.incident.setdefault(entry.node_b, []).append(index)
+            if entry.node_b != entry.node_a:
+                self.incident.setdefault(entry.node_b, []).append(index)
+        # Each line's entries, cheapest to hide first (values never change).
+        self.by_order = {node: sorted(indices, key=self._order) for node, indices in self.incident.items()}
+        self.hidden_in: dict[int, int] = dict.fromkeys(self.incident, 0)
+        self.protected: set[int] = set()
+
+    def hide(self, index: int) -> None:
+        entry = self.entries[index]
+        if entry.suppressed:
+            return
+        entry.suppressed = True
+        for node in {entry.node_a, entry.node_b}:
+            self.hidden_in[node] += 1
 
     def _can_move(self, entry: _Entry, y_delta: int) -> bool:
         low, high = entry.bounds(self.threshold)
@@ -171,62 +191,59 @@ class _System:
         return False
 
     def is_protected(self, index: int) -> bool:
-        entry = self.entries[index]
-        if self._can_move(entry, 1) and self._path_exists(entry.node_b, entry.node_a, index):
+        """Hiding more entries only adds ways to move, so an entry once protected stays protected."""
+        if index in self.protected:
             return True
-        return self._can_move(entry, -1) and self._path_exists(entry.node_a, entry.node_b, index)
+        entry = self.entries[index]
+        protected = (self._can_move(entry, 1) and self._path_exists(entry.node_b, entry.node_a, index)) or (
+            self._can_move(entry, -1) and self._path_exists(entry.node_a, entry.node_b, index)
+        )
+        if protected:
+            self.protected.add(index)
+        return protected
 
-    def _candidates(self, nodes: Iterable[int]) -> list[int]:
-        found = {
-            index
-            for node in nodes
-            for index in self.incident.get(node, ())
-            if not self.entries[index].suppressed and self.entries[index].value != 0
-        }
-        return sorted(found, key=self._order)
+    def _first_candidate(self, node: int) -> int | None:
+        for index in self.by_order.get(node, ()):
+            entry = self.entries[index]
+            if not entry.suppressed and entry.value != 0:
+                return index
+        return None
 
-    def _suppressed_in(self, node: int) -> int:
-        return sum(1 for i in self.incident.get(node, ()) if self.entries[i].suppressed)
+    def _best(self, nodes: Iterable[int]) -> int | None:
+        candidates = [c for c in (self._first_candidate(node) for node in nodes) if c is not None]
+        return min(candidates, key=self._order) if candidates else None
 
     def _choose_secondary(self, index: int) -> int | None:
         entry = self.entries[index]
-        lonely = [node for node in (entry.node_a, entry.node_b) if self._suppressed_in(node) == 1]
+        lonely = [node for node in (entry.node_a, entry.node_b) if self.hidden_in[node] == 1]
         for nodes in (lonely, [entry.node_a, entry.node_b]):
-            candidates = self._candidates(nodes)
-            if candidates:
-                return candidates[0]
+            best = self._best(nodes)
+            if best is not None:
+                return best
         # Both lines through the cell are hidden entirely: widen to every line touching a hidden entry.
-        touching = {e.node_a for e in self.entries if e.suppressed} | {e.node_b for e in self.entries if e.suppressed}
-        candidates = self._candidates(touching)
-        return candidates[0] if candidates else None
+        return self._best(node for node, hidden in self.hidden_in.items() if hidden)
 
     def _lonely_candidate(self) -> int | None:
         """The smallest publishable entry in a line that hides exactly one entry (which the line's sum would give
         away). None when no such line has a candidate left."""
-        best: int | None = None
-        for node in self.incident:
-            if self._suppressed_in(node) != 1:
-                continue
-            candidates = self._candidates([node])
-            if candidates and (best is None or self._order(candidates[0]) < self._order(best)):
-                best = candidates[0]
-        return best
+        return self._best(node for node, hidden in self.hidden_in.items() if hidden == 1)
 
     def _order(self, index: int) -> tuple[int, bool, int]:
         entry = self.entries[index]
         return entry.value, entry.is_total, index
 
     def run(self) -> None:
-        for entry in self.entries:
+        for index, entry in enumerate(self.entries):
             if entry.value < 0:
                 raise ValueError("Counts cannot be negative.")
             if 0 < entry.value < self.threshold:
-                entry.suppressed = entry.primary = True
+                entry.primary = True
+                self.hide(index)
         while True:
             # Cheap pass first: no line may hide exactly one entry.
             lonely = self._lonely_candidate()
             if lonely is not None:
-                self.entries[lonely].suppressed = True
+                self.hide(lonely)
                 continue
             # Exact pass: every hidden entry must lie on a cycle along which it can change.
             unprotected = next(
@@ -241,18 +258,19 @@ class _System:
                 # under a "<5" total must all be 1): withhold the whole table, zeros included.
                 self.withhold()
                 return
-            self.entries[chosen].suppressed = True
+            self.hide(chosen)
 
     def withhold(self) -> None:
         self.withheld = True
-        for entry in self.entries:
-            entry.suppressed, entry.primary = True, False
+        for index, entry in enumerate(self.entries):
+            self.hide(index)
+            entry.primary = False
 
     def force(self, index: int) -> None:
         entry = self.entries[index]
         if entry.value != 0 and not entry.suppressed:
-            entry.suppressed = True
             entry.primary = entry.value < self.threshold
+            self.hide(index)
 
 
 def _cell(entry: _Entry, rule: SuppressionRule) -> Cell:
@@ -366,6 +384,142 @@ def suppress_linked_tables(
                 for t, i, j in group:
                     if results[t] and not results[t][i][j].suppressed and (i, j) not in forced[t]:
                         forced[t].add((i, j))
+                        changed = True
+        if not changed:
+            return results
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Hierarchical tables: units within municipalities
+
+
+@dataclass(frozen=True)
+class HierarchyCells:
+    """A table published at two levels: ``children`` (e.g. units) and ``parents`` (e.g. municipalities).
+
+    Both are extended by their margins and share the last row (the column totals and the grand total).
+    """
+
+    children: list[list[Cell]]
+    parents: list[list[Cell]]
+
+
+class _Hierarchy:
+    """The equations of a table of children grouped under parents, as one network.
+
+    Published figures: child cells x[u][j] with row totals t[u]; parent cells m[M][j] (the sum of the children's
+    cells) with totals T[M]; column totals c[j] and the grand total G. Equations: each child row; each parent
+    column (the children's cells in column j, or their totals, sum to the parent's cell); each overall column
+    (the parents' cells sum to the column total); and the column totals sum to G. Every figure is in exactly
+    two equations, so the system is a network and the cycle test of ``_System`` is exact for it.
+    """
+
+    def __init__(self, rows: Sequence[Sequence[int]], parents: Sequence[int], rule: SuppressionRule) -> None:
+        self.n = len(rows)
+        self.width = _validate_rows(rows)
+        if len(parents) != self.n:
+            raise ValueError("Every row needs its parent.")
+        self.n_parents = max(parents, default=-1) + 1
+        if set(parents) != set(range(self.n_parents)):
+            raise ValueError("Parents must be numbered 0..P-1, each with at least one row.")
+        c_width = self.width + 1
+        parent_node = lambda m, j: self.n + m * c_width + j  # noqa: E731
+        column_node = lambda j: self.n + self.n_parents * c_width + j  # noqa: E731
+        r_node = self.n + (self.n_parents + 1) * c_width
+        entries: list[_Entry] = []
+        self.child_index: dict[tuple[int, int], int] = {}
+        self.parent_index: dict[tuple[int, int], int] = {}
+
+        def add(value: int, a: int, b: int, *, is_total: bool) -> int:
+            entries.append(_Entry(value=value, node_a=a, node_b=b, sign=1, is_total=is_total))
+            return len(entries) - 1
+
+        parent_values = [[0] * c_width for _ in range(self.n_parents)]
+        for u, row in enumerate(rows):
+            m = parents[u]
+            for j, value in enumerate(row):
+                self.child_index[(u, j)] = add(value, parent_node(m, j), u, is_total=False)
+                parent_values[m][j] += value
+            self.child_index[(u, self.width)] = add(sum(row), u, parent_node(m, self.width), is_total=True)
+            parent_values[m][self.width] += sum(row)
+        for m, values in enumerate(parent_values):
+            for j in range(self.width):
+                self.parent_index[(m, j)] = add(values[j], column_node(j), parent_node(m, j), is_total=True)
+            self.parent_index[(m, self.width)] = add(
+                values[self.width], parent_node(m, self.width), column_node(self.width), is_total=True
+            )
+        for j in range(self.width):
+            total = sum(values[j] for values in parent_values)
+            index = add(total, r_node, column_node(j), is_total=True)
+            self.child_index[(self.n, j)] = self.parent_index[(self.n_parents, j)] = index
+        grand = sum(values[self.width] for values in parent_values)
+        index = add(grand, column_node(self.width), r_node, is_total=True)
+        self.child_index[(self.n, self.width)] = self.parent_index[(self.n_parents, self.width)] = index
+        self.system = _System(entries=entries, threshold=rule.threshold)
+
+    def cells(self, rule: SuppressionRule) -> HierarchyCells:
+        entries = self.system.entries
+        children = [
+            [_cell(entries[self.child_index[(u, j)]], rule) for j in range(self.width + 1)] for u in range(self.n + 1)
+        ]
+        parents = [
+            [_cell(entries[self.parent_index[(m, j)]], rule) for j in range(self.width + 1)]
+            for m in range(self.n_parents + 1)
+        ]
+        return HierarchyCells(children=children, parents=parents)
+
+
+CHILD = "child"
+PARENT = "parent"
+
+
+def suppress_hierarchy(
+    rows: Sequence[Sequence[int]],
+    parents: Sequence[int],
+    *,
+    rule: SuppressionRule | None = None,
+    forced: Iterable[tuple[str, int, int]] = (),
+) -> HierarchyCells:
+    """Suppress a table whose rows (children, e.g. units) are grouped under parents (e.g. municipalities), for
+    publishing at both levels: no hidden figure of either level can be recovered from everything published at
+    both levels. ``parents[u]`` is the parent (0..P-1) of row ``u``. ``forced`` names ``(CHILD or PARENT, row,
+    column)`` positions in the extended tables to hide."""
+    rule = rule or default_rule()
+    if not rows:
+        return HierarchyCells(children=[], parents=[])
+    hierarchy = _Hierarchy(rows, parents, rule)
+    for level, i, j in forced:
+        index = hierarchy.child_index if level == CHILD else hierarchy.parent_index
+        hierarchy.system.force(index[(i, j)])
+    hierarchy.system.run()
+    return hierarchy.cells(rule)
+
+
+def suppress_linked_hierarchies(
+    tables: Sequence[Sequence[Sequence[int]]],
+    parents: Sequence[int],
+    *,
+    rule: SuppressionRule | None = None,
+    links: Sequence[Sequence[tuple[int, str, int, int]]] = (),
+) -> list[HierarchyCells]:
+    """Several hierarchical tables over the same rows; ``links`` are groups of ``(table, level, row, column)``
+    positions that publish the same figure: when one is hidden, all are."""
+    rule = rule or default_rule()
+    forced: list[set[tuple[str, int, int]]] = [set() for _ in tables]
+
+    def cells_at(result: HierarchyCells, level: str, i: int, j: int) -> Cell | None:
+        grid = result.children if level == CHILD else result.parents
+        return grid[i][j] if grid else None
+
+    while True:
+        results = [suppress_hierarchy(table, parents, rule=rule, forced=forced[t]) for t, table in enumerate(tables)]
+        changed = False
+        for group in links:
+            cells = [cells_at(results[t], level, i, j) for t, level, i, j in group]
+            if any(cell is not None and cell.suppressed for cell in cells):
+                for (t, level, i, j), cell in zip(group, cells, strict=True):
+                    if cell is not None and not cell.suppressed and (level, i, j) not in forced[t]:
+                        forced[t].add((level, i, j))
                         changed = True
         if not changed:
             return results

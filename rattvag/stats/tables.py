@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .figures import HEADLINE, IN_METHOD, SICK_LISTED, Category, RawTable
-from .suppression import Cell, SuppressionRule, safe_percentage, suppress_linked_tables
+from .suppression import (
+    CHILD,
+    PARENT,
+    Cell,
+    SuppressionRule,
+    safe_percentage,
+    suppress_linked_hierarchies,
+    suppress_linked_tables,
+)
 
 
 @dataclass(frozen=True)
@@ -139,3 +147,85 @@ def publish(tables: Sequence[RawTable], *, rule: SuppressionRule | None, total_l
         t.key: _published(t, cells, suppressed=True, total_label=total_label)
         for t, cells in zip(tables, suppressed, strict=True)
     }
+
+
+def _hierarchy_links(
+    tables: Sequence[RawTable], n_children: int, n_parents: int
+) -> list[list[tuple[int, str, int, int]]]:
+    """The links of ``_links`` at both levels (the shared totals row is linked through the children's)."""
+    by_population: dict[str, list[int]] = defaultdict(list)
+    for t, table in enumerate(tables):
+        if table.population in (IN_METHOD, SICK_LISTED):
+            by_population[table.population].append(t)
+    headline = next((t for t, table in enumerate(tables) if table.key == HEADLINE), None)
+    positions = [(CHILD, i) for i in range(n_children + 1)] + [(PARENT, m) for m in range(n_parents)]
+    links: list[list[tuple[int, str, int, int]]] = []
+    for level, i in positions:
+        for population, members in by_population.items():
+            group = [(t, level, i, len(tables[t].columns)) for t in members]
+            if population == SICK_LISTED and headline is not None:
+                group.append((headline, level, i, 0))
+            if len(group) > 1:
+                links.append(group)
+    return links
+
+
+def _parent_rows(table: RawTable, parents: Sequence[int], parent_groups: Sequence[Category]) -> RawTable:
+    counts = [[0] * len(table.columns) for _ in parent_groups]
+    for row, parent in zip(table.counts, parents, strict=True):
+        for j, value in enumerate(row):
+            counts[parent][j] += value
+    return RawTable(
+        key=table.key,
+        title=table.title,
+        population=table.population,
+        columns=table.columns,
+        rows=list(parent_groups),
+        counts=counts,
+        column_heading=table.column_heading,
+    )
+
+
+def publish_hierarchy(
+    tables: Sequence[RawTable],
+    *,
+    parents: Sequence[int],
+    parent_groups: Sequence[Category],
+    rule: SuppressionRule,
+    total_label: str,
+) -> tuple[dict[str, PublishedTable], dict[str, PublishedTable]]:
+    """Tables per child group (units) and per parent group (municipalities), suppressed together so that
+    nothing hidden at one level can be worked out from the other. ``parents[i]`` is the parent of row ``i``."""
+    results = suppress_linked_hierarchies(
+        [t.counts for t in tables],
+        parents,
+        rule=rule,
+        links=_hierarchy_links(tables, len(parents), len(parent_groups)),
+    )
+    children = {
+        t.key: _published(t, cells.children, suppressed=True, total_label=total_label)
+        for t, cells in zip(tables, results, strict=True)
+    }
+    by_parent = {
+        t.key: _published(
+            _parent_rows(t, parents, parent_groups), cells.parents, suppressed=True, total_label=total_label
+        )
+        for t, cells in zip(tables, results, strict=True)
+    }
+    return children, by_parent
+
+
+def single_row(table: PublishedTable, key: str) -> PublishedTable:
+    """One group's row of a published table, as a table of that group alone (its totals are the row's)."""
+    row = next(r for r in table.rows if r.key == key)
+    return PublishedTable(
+        key=table.key,
+        title=table.title,
+        population=table.population,
+        column_heading=table.column_heading,
+        columns=table.columns,
+        rows=[row],
+        totals=PublishedRow("total", table.totals.label, row.cells, row.total, row.shares),
+        suppressed=table.suppressed,
+        rows_are_groups=table.rows_are_groups,
+    )

@@ -71,11 +71,15 @@ def index(request: HttpRequest) -> HttpResponse:
 def _mapping_form(request: HttpRequest, user: User) -> tuple[MappingFilterForm, Unit]:
     """The filters, bound to the address (empty filters mean the defaults)."""
     unit = selectors.mapping_unit_for(user=user, code=request.GET.get("unit") or None)
+    narrowing = selectors.mapping_rule_for(user=user) is None
     form = MappingFilterForm(
         request.GET,
         units=selectors.mapping_units_for(user=user),
-        caseworkers=list(selectors.caseworkers_of(unit)),
+        caseworkers=list(selectors.caseworkers_of(unit)) if narrowing else [],
+        narrowing=narrowing,
     )
+    if not narrowing and ("caseworker" in request.GET or "degree" in request.GET):
+        raise Http404
     return form, unit
 
 
@@ -204,23 +208,27 @@ def mapping(request: HttpRequest) -> HttpResponse:
         return f"{reverse('stats:mapping_clients')}?{_mapping_query(unit, params, figure=figure)}"
 
     links = clients_url if may_list else None
-    sections = _figure_sections(dashboard, MAPPING_ORDER, chart_url=chart_url, clients_url=links, standing=True)
-    care_unit_rows = _care_unit_rows(dashboard, links)
-    context = {
+    by_care_unit = CARE_UNIT_COMPLETENESS in dashboard.tables
+    order = MAPPING_ORDER if by_care_unit else AGGREGATE_ORDER
+    sections = _figure_sections(dashboard, order, chart_url=chart_url, clients_url=links, standing=True)
+    context: dict[str, Any] = {
         "form": form,
         "unit": unit,
         "dashboard": dashboard,
         "headline": dashboard.tables[HEADLINE],
         "sections": sections,
         "may_list": may_list,
-        "care_unit_rows": care_unit_rows,
-        "completeness_table": dashboard.tables[CARE_UNIT_COMPLETENESS],
-        "completeness_chart_url": chart_url(CARE_UNIT_COMPLETENESS),
-        "completeness_chart_alt": chart_alt(dashboard.tables[CARE_UNIT_COMPLETENESS]),
+        "by_care_unit": by_care_unit,
         "export_query": query,
         "period_text": _period_text(params),
         "may_protect": dashboard.rule is None,
     }
+    if by_care_unit:
+        completeness = dashboard.tables[CARE_UNIT_COMPLETENESS]
+        context["care_unit_rows"] = _care_unit_rows(dashboard, links)
+        context["completeness_table"] = completeness
+        context["completeness_chart_url"] = chart_url(CARE_UNIT_COMPLETENESS)
+        context["completeness_chart_alt"] = chart_alt(completeness)
     return render(request, "stats/mapping.html", context)
 
 
@@ -273,7 +281,7 @@ def _file_format(request: HttpRequest) -> str:
 def _sheets(dashboard: selectors.Dashboard, key: str, order: tuple[str, ...], *, standing: bool) -> list[exports.Sheet]:
     if key == "all":
         keys = [k for k in order if k in dashboard.tables]
-        if standing:
+        if CARE_UNIT_COMPLETENESS in dashboard.tables:
             keys.append(CARE_UNIT_COMPLETENESS)
         return [
             exports.table_sheet(dashboard.tables[k], standing=standing and k != CARE_UNIT_COMPLETENESS) for k in keys
@@ -296,7 +304,7 @@ def mapping_export(request: HttpRequest) -> HttpResponse:
     dashboard = selectors.mapping_for(
         user=user, unit_code=unit.code, params=params, protect=request.GET.get("protect") == "1"
     )
-    sheets = _sheets(dashboard, key, MAPPING_ORDER, standing=True)
+    sheets = _sheets(dashboard, key, AGGREGATE_ORDER, standing=True)
     name = f"kartlaggning-{unit.code}-{params.reference_date.isoformat()}" + ("" if key == "all" else f"-{key}")
     return exports.file_response(
         file_format=file_format,

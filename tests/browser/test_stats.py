@@ -57,7 +57,9 @@ def _charts_loaded(page) -> None:
         assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", image.element_handle())
 
 
-def test_unit_manager_reads_the_mapping_filters_and_downloads_xlsx(page, sick_clients, browser_login, assert_accessible):
+def test_unit_manager_reads_the_mapping_filters_and_downloads_xlsx(
+    page, sick_clients, browser_login, assert_accessible
+):
     world = sick_clients
     statuses: dict[str, int] = {}
     page.on("response", lambda response: statuses.__setitem__(response.url, response.status))
@@ -76,7 +78,6 @@ def test_unit_manager_reads_the_mapping_filters_and_downloads_xlsx(page, sick_cl
     assert_accessible(page)
 
     # Filter by degree: only the client at 50 % remains.
-    page.screenshot(path="/tmp/stats_mapping.png", full_page=True)
     page.get_by_role("combobox", name="Sjukskrivningsgrad").select_option("50")
     page.get_by_role("button", name="Visa siffrorna").click()
     page.wait_for_load_state("networkidle")
@@ -124,8 +125,18 @@ def test_aggregate_viewer_sees_small_counts_hidden(page, sick_clients, assert_ac
     headline = page.get_by_test_id("headline")
     assert "<5" in headline.inner_text()
     assert page.get_by_test_id("suppression-note").is_visible()
-    page.screenshot(path="/tmp/stats_aggregate.png", full_page=True)
     # Never a link to a client.
+    assert page.locator("a[href*='/clients/']").count() == 0
+    _charts_loaded(page)
+    assert_accessible(page)
+
+
+def test_analyst_sees_the_unit_mapping_protected(page, sick_clients, assert_accessible):
+    _password_login(page, sick_clients.analyst)
+    page.goto("/stats/mapping/")
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("suppression-note").is_visible()
+    assert page.locator("#id_degree").count() == 0
     assert page.locator("a[href*='/clients/']").count() == 0
     _charts_loaded(page)
     assert_accessible(page)

@@ -135,7 +135,7 @@ def test_update_replaces_rows_and_audits_field_names_only(world):
     assert list(certificate.diagnoses.values_list("code", flat=True)) == ["J069"]
     [event] = events("certificate.updated")
     assert event.actor == world.nurse
-    assert event.data == {"fields": ["care_unit", "diagnoses", "prognosis"]}
+    assert event.data == {"fields": ["care_unit", "diagnoses", "prognosis"], "version": 2}
 
 
 def test_update_by_someone_who_cannot_see_the_client_is_404(world):

@@ -165,8 +165,12 @@ def test_edit_shows_saved_values_and_saves_changes(world, login_as):
     html = http.get(url).content.decode()
     assert 'value="F32.1"' in html
     assert 'value="after_90" checked' in html
+    assert 'name="version" value="1"' in html
     response = http.post(
-        url, form_post(prognosis="unclear", **{"periods-1-degree": "", "periods-1-start": "", "periods-1-end": ""})
+        url,
+        form_post(
+            prognosis="unclear", version="1", **{"periods-1-degree": "", "periods-1-start": "", "periods-1-end": ""}
+        ),
     )
     assert response.status_code == 302
     certificate.refresh_from_db()

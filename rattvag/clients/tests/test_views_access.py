@@ -68,7 +68,8 @@ def test_edit(world, login_as, actor):
 @pytest.mark.parametrize("actor", [a for a in ALL_ACTORS if a not in EDIT_CLIENT_A])
 def test_edit_post_is_refused_too(world, login_as, actor):
     response = login_as(world.actors()[actor]).post(
-        reverse("clients:edit", kwargs={"client_id": world.client_a.pk}), {"first_name": "X", "last_name": "Y"}
+        reverse("clients:edit", kwargs={"client_id": world.client_a.pk}),
+        {"first_name": "X", "last_name": "Y", "version": "1"},
     )
     assert response.status_code == 404
     world.client_a.refresh_from_db()

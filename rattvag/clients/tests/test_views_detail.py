@@ -123,20 +123,22 @@ def test_edit_saves_and_audits_changed_field_names(world, login_as):
     http = login_as(world.caseworker)
     form = http.get(url)
     assert f'value="{world.client_a.first_name}"' in form.content.decode()
-    data = {"first_name": world.client_a.first_name, "last_name": "Nyström", "city": "Laholm"}
+    assert 'name="version" value="1"' in form.content.decode()
+    data = {"first_name": world.client_a.first_name, "last_name": "Nyström", "city": "Laholm", "version": "1"}
     response = http.post(url, data)
     assert response.status_code == 302
     world.client_a.refresh_from_db()
     assert world.client_a.last_name == "Nyström"
     assert world.client_a.city == "Laholm"
     event = AuditEvent.objects.get(action="client.updated", client_id=world.client_a.pk)
-    assert event.data == {"fields": ["city", "last_name"]}
+    assert event.data == {"fields": ["city", "last_name"], "version": 2}
+    assert world.client_a.version == 2
     assert "Nyström" not in str(event.data)
 
 
 def test_edit_keeps_typed_values_on_error(world, login_as):
     url = reverse("clients:edit", args=[world.client_a.pk])
-    data = {"first_name": "", "last_name": "Nyström", "email": "fel@", "street_address": "Ny gata 2"}
+    data = {"first_name": "", "last_name": "Nyström", "email": "fel@", "street_address": "Ny gata 2", "version": "1"}
     response = login_as(world.caseworker).post(url, data)
     content = response.content.decode()
     assert response.status_code == 200
@@ -151,7 +153,7 @@ def test_edit_keeps_typed_values_on_error(world, login_as):
 
 def test_manager_may_set_protected_identity(world, login_as):
     url = reverse("clients:edit", args=[world.client_a.pk])
-    data = {"first_name": "A", "last_name": "B", "protected_identity": "on"}
+    data = {"first_name": "A", "last_name": "B", "protected_identity": "on", "version": "1"}
     assert login_as(world.manager).post(url, data).status_code == 302
     world.client_a.refresh_from_db()
     assert world.client_a.protected_identity

@@ -159,7 +159,8 @@ def test_withdraw_takes_effect_today(world):
     assert not consent_covers(client=world.client_a, partner=world.fk, purpose="share_fk")
     event = AuditEvent.objects.get(action="consent.withdrawn")
     assert event.client_id == world.client_a.pk
-    assert event.data == {"how": "written"}
+    assert event.data == {"how": "written", "fields": ["withdrawn_on", "withdrawn_how", "withdrawn_by"], "version": 2}
+    assert consent.version == 2
 
 
 def test_withdraw_twice_is_a_conflict(world):

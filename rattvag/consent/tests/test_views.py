@@ -90,8 +90,10 @@ def test_withdraw_in_two_clicks(world, login_as, make_consent):
     confirm = http.get(f"/consent/{consent.pk}/withdraw/")
     assert confirm.status_code == 200
     assert timezone.localdate().isoformat() in confirm.content.decode()  # the date defaults to today
+    assert 'name="version" value="1"' in confirm.content.decode()
     done = http.post(
-        f"/consent/{consent.pk}/withdraw/", {"withdrawn_on": timezone.localdate().isoformat(), "how": "oral"}
+        f"/consent/{consent.pk}/withdraw/",
+        {"withdrawn_on": timezone.localdate().isoformat(), "how": "oral", "version": "1"},
     )
     assert done.status_code == 302
     consent.refresh_from_db()
@@ -100,8 +102,10 @@ def test_withdraw_in_two_clicks(world, login_as, make_consent):
     page = http.get(f"/consent/clients/{world.client_a.pk}/").content.decode()
     assert "Återkallat" in page
     assert f"/consent/{consent.pk}/withdraw/" not in page
+    # The same page sent again (a second tab): the consent changed since it was loaded.
     again = http.post(
-        f"/consent/{consent.pk}/withdraw/", {"withdrawn_on": timezone.localdate().isoformat(), "how": "oral"}
+        f"/consent/{consent.pk}/withdraw/",
+        {"withdrawn_on": timezone.localdate().isoformat(), "how": "oral", "version": "1"},
     )
     assert "redan återkallat" in again.content.decode()
 
@@ -114,7 +118,12 @@ def test_replace_page(world, login_as, make_consent):
     assert 'value="share_fk" checked' in form.content.decode()
     response = http.post(
         f"/consent/{consent.pk}/replace/",
-        {"purposes": ["share_fk", "sip"], "form": "written", "given_on": timezone.localdate().isoformat()},
+        {
+            "purposes": ["share_fk", "sip"],
+            "form": "written",
+            "given_on": timezone.localdate().isoformat(),
+            "version": "1",
+        },
     )
     assert response.status_code == 302
     consent.refresh_from_db()

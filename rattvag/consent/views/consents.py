@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rattvag.accounts.models import Role
 from rattvag.clients.access import ClientAccess
 from rattvag.clients.models import Client
-from rattvag.core.errors import Conflict, PermissionRefused
+from rattvag.core.concurrency import ConflictRow, conflict_context, with_version
+from rattvag.core.errors import Conflict, PermissionRefused, StaleVersion
 
 from .. import selectors, services
 from ..forms import ConsentRecordForm, ConsentReplaceForm, ConsentWithdrawForm
-from ..models import Consent, ConsentPurpose
+from ..models import Consent, ConsentPurpose, WithdrawalForm
 from .common import add_service_errors, client_page_url, current_user, refused
 
 
@@ -115,13 +116,31 @@ def _staff_consent(request: HttpRequest, consent_id: int) -> tuple[Consent, Clie
     return consent, access
 
 
+def _conflict(
+    request: HttpRequest, error: StaleVersion, form: ConsentWithdrawForm | ConsentReplaceForm
+) -> dict[str, object]:
+    """The conflict panel for a consent that was withdrawn or replaced after the page was loaded."""
+    current: Consent = error.current
+    context = conflict_context(error=error, form=form, current_values={}, user=current_user(request))
+    rows: list[ConflictRow] = context["conflict"]["rows"]
+    if current.withdrawn_on is not None:
+        rows.append(ConflictRow(label=_("Withdrawn on"), value=current.withdrawn_on.isoformat()))
+        rows.append(ConflictRow(label=_("How"), value=str(WithdrawalForm(current.withdrawn_how).label)))
+    if current.replaced_by is not None:
+        rows.append(
+            ConflictRow(label=_("Replaced by the consent given on"), value=current.replaced_by.given_on.isoformat())
+        )
+    return context
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     """Step two of withdrawing: confirm, with the date (today unless changed) and how."""
     user = current_user(request)
     consent, access = _staff_consent(request, consent_id)
-    form = ConsentWithdrawForm(request.POST or None)
+    form = ConsentWithdrawForm(request.POST or None, initial={"version": consent.version})
+    conflict: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_withdraw(
@@ -129,7 +148,12 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
                 consent=consent,
                 withdrawn_on=form.cleaned_data["withdrawn_on"],
                 how=form.cleaned_data["how"],
+                expected_version=form.cleaned_data["version"],
             )
+        except StaleVersion as error:
+            form = ConsentWithdrawForm(with_version(request.POST, error.current.version))
+            conflict = _conflict(request, error, form)
+            consent = error.current
         except ValidationError as error:
             add_service_errors(form, error)
         except Conflict as error:
@@ -148,6 +172,7 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
             "shows_identity": _shows_identity(consent.client, access),
             "form": form,
             "client_url": client_page_url(consent.client_id),
+            **conflict,
         },
     )
 
@@ -163,8 +188,10 @@ def consent_replace(request: HttpRequest, consent_id: int) -> HttpResponse:
         "form": consent.form,
         "witnessed_by": consent.witnessed_by,
         "until_case_closes": consent.until_case_closes,
+        "version": consent.version,
     }
     form = ConsentReplaceForm(request.POST or None, request.FILES or None, initial=initial)
+    conflict: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_replace(
@@ -177,7 +204,13 @@ def consent_replace(request: HttpRequest, consent_id: int) -> HttpResponse:
                 valid_until=form.cleaned_data["valid_until"],
                 until_case_closes=form.cleaned_data["until_case_closes"],
                 document=form.cleaned_data["document"],
+                expected_version=form.cleaned_data["version"],
             )
+        except StaleVersion as error:
+            # The typed values stay; a chosen file must be chosen again (browsers never refill file inputs).
+            form = ConsentReplaceForm(with_version(request.POST, error.current.version), initial=initial)
+            conflict = _conflict(request, error, form)
+            consent = error.current
         except ValidationError as error:
             add_service_errors(form, error)
         except Conflict as error:
@@ -196,6 +229,7 @@ def consent_replace(request: HttpRequest, consent_id: int) -> HttpResponse:
             "shows_identity": _shows_identity(consent.client, access),
             "form": form,
             "client_url": client_page_url(consent.client_id),
+            **conflict,
         },
     )
 

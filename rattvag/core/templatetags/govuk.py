@@ -86,5 +86,7 @@ def govuk_error_summary(*forms_: forms.BaseForm | None) -> dict[str, Any]:
             continue
         items.extend({"text": str(message), "href": ""} for message in form.non_field_errors())
         for bound in form:
-            items.extend({"text": str(message), "href": f"#{field_anchor(bound)}"} for message in bound.errors)
+            # A hidden field (the version) has nothing to jump to: its message stands alone.
+            href = "" if bound.is_hidden else f"#{field_anchor(bound)}"
+            items.extend({"text": str(message), "href": href} for message in bound.errors)
     return {"items": items}

@@ -140,7 +140,7 @@ def test_sick_leave_ending_before_it_starts(world, run_import):
 @pytest.mark.parametrize(
     ("codes", "reason"),
     [
-        ("F32", "F32: F32 behöver ett fjärde tecken på ett intyg, till exempel F32.1."),
+        ("F32", "F32: F32 behöver ett fjärde tecken i ett intyg, till exempel F32.1."),
         ("hosta", "hosta: "),
         ("F32.1 M54.5 J06.9 R53", "Högst 3 diagnoskoder."),
     ],
@@ -168,9 +168,7 @@ def test_unknown_sgi_status(world, run_import):
 def test_caseworker_must_be_a_caseworker_or_manager_of_the_unit(world, run_import, username):
     error = single_error(import_bad(run_import, row(caseworker=username)))
     assert error["column"] == "Handläggare"
-    assert error["reason_sv"] == (
-        f"Ingen handläggare eller enhetschef på enheten har användarnamnet {username}."
-    )
+    assert error["reason_sv"] == (f"Ingen handläggare eller enhetschef på enheten har användarnamnet {username}.")
 
 
 def test_duplicate_personal_numbers_are_reported_on_every_line(world, run_import):
@@ -216,7 +214,8 @@ def test_two_columns_with_the_same_meaning(world, run_import):
 
 def test_not_sick_listed_rows_need_no_sick_leave_columns(world, run_import):
     content = csv_bytes(
-        [not_sick()], columns=["personal_number", "first_name", "last_name", "unit_code", "case_opened_on", "sick_listed"]
+        [not_sick()],
+        columns=["personal_number", "first_name", "last_name", "unit_code", "case_opened_on", "sick_listed"],
     )
     job = run_import(content)
     assert job.status == ImportStatus.DONE

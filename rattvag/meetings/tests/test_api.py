@@ -103,8 +103,13 @@ def test_sip_needs_consent_then_versions(world, login_as, make_consent):
     assert first.status_code == 201, first.content
     assert first.json()["number"] == 1
     assert first.json()["partners"] == ["FK-HALLAND"]
-    second = post(http, url, sip_body(client_goal="Jag vill studera."))
+    unsaid = post(http, url, sip_body(client_goal="Jag vill studera."))
+    assert unsaid.status_code == 422  # a new version must say which one it was written from
+    assert unsaid.json()["errors"][0]["field"] == "based_on"
+    second = post(http, url, sip_body(client_goal="Jag vill studera.", based_on=1))
     assert second.json()["number"] == 2
+    stale = post(http, url, sip_body(client_goal="Jag vill vila.", based_on=1))
+    assert stale.status_code == 409
     body = http.get(url).json()
     assert body["current"]["number"] == 2
     assert [v["number"] for v in body["versions"]] == [2, 1]

@@ -199,7 +199,7 @@ def test_update_records_the_meeting_as_held(world, time_machine):
     meeting.refresh_from_db()
     assert meeting.held_on == timezone.localdate(meeting.starts_at)
     event = AuditEvent.objects.get(action="meeting.updated")
-    assert event.data == {"status": "held", "changed": ["status"]}
+    assert event.data == {"status": "held", "changed": ["decisions", "discussed", "status"], "version": 2}
 
 
 # --- pages --------------------------------------------------------------------------------------
@@ -303,6 +303,7 @@ def test_edit_page_records_minutes(world, login_as, time_machine):
         status="held",
         discussed="Vi gick igenom intyget.",
         decisions="",
+        version="1",
     )
     assert http.post(url, data).status_code == 302
     meeting.refresh_from_db()

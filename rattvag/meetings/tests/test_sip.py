@@ -131,6 +131,7 @@ def form_post(**overrides):
         "meeting": "",
         "client_agreed_on": "",
         "change_note": "",
+        "based_on": "0",
     }
     data.update(overrides)
     return data
@@ -158,7 +159,9 @@ def test_two_versions_through_the_form(world, login_as, make_consent):
     assert http.post(url, form_post(partners=[world.fk.pk])).status_code == 302
     page = http.get(url).content.decode()
     assert "Jag vill kunna arbeta halvtid." in page  # the form starts from the current version
-    assert http.post(url, form_post(client_goal="Jag vill studera.", change_note="Nytt mål")).status_code == 302
+    assert 'name="based_on" value="1"' in page
+    data = form_post(client_goal="Jag vill studera.", change_note="Nytt mål", based_on="1")
+    assert http.post(url, data).status_code == 302
     detail = http.get(f"/clients/{world.client_a.pk}/sip/").content.decode()
     assert "Gällande version (2)" in detail
     assert "Jag vill studera." in detail

@@ -13,10 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rattvag.core.errors import Conflict, PermissionRefused
+from rattvag.core.concurrency import conflict_context, with_version
+from rattvag.core.errors import Conflict, PermissionRefused, StaleVersion
 
 from .. import selectors, services
-from ..forms import MEETING_ERROR_FIELDS, AgreedActionForm, DoneForm, MeetingForm, ParticipantForm
+from ..forms import (
+    MEETING_CONFLICT_FIELDS,
+    MEETING_ERROR_FIELDS,
+    AgreedActionForm,
+    DoneForm,
+    MeetingForm,
+    ParticipantForm,
+)
 from ..models import Meeting, MeetingStatus
 from ..pdf import render_pdf
 from ..permissions import client_for_write, may_write
@@ -115,9 +123,21 @@ def meeting_edit(request: HttpRequest, client_id: int, meeting_id: int) -> HttpR
     meeting, access = selectors.meeting_for_write(user=user, client_id=client_id, meeting_id=meeting_id)
     form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting), edit=True)
     consent_link = ""
+    conflict: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_update(actor=user, meeting=meeting, data=form.to_data())
+            services.meeting_update(
+                actor=user, meeting=meeting, data=form.to_data(), expected_version=form.cleaned_data["version"]
+            )
+        except StaleVersion as error:
+            # Someone saved in between: show what they changed, keep what this user typed, and move the
+            # hidden version on so that saving again replaces their values on purpose.
+            meeting, access = selectors.meeting_for_write(user=user, client_id=client_id, meeting_id=meeting_id)
+            current = MeetingForm.initial_for(meeting)
+            form = MeetingForm(with_version(request.POST, meeting.version), initial=current, edit=True)
+            conflict = conflict_context(
+                error=error, form=form, current_values=current, field_map=MEETING_CONFLICT_FIELDS, user=user
+            )
         except ValidationError as error:
             add_service_errors(form, error, MEETING_ERROR_FIELDS)
         except PermissionRefused as error:
@@ -128,7 +148,7 @@ def meeting_edit(request: HttpRequest, client_id: int, meeting_id: int) -> HttpR
     return render(
         request,
         "meetings/meeting_form.html",
-        base_context(meeting.client, access, form=form, meeting=meeting, consent_link=consent_link),
+        base_context(meeting.client, access, form=form, meeting=meeting, consent_link=consent_link, **conflict),
     )
 
 

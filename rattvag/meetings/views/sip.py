@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rattvag.consent.models import ConsentPurpose
 from rattvag.consent.views.common import record_url
-from rattvag.core.errors import Conflict, PermissionRefused
+from rattvag.core.concurrency import conflict_context, with_version
+from rattvag.core.errors import Conflict, PermissionRefused, StaleVersion
 
 from .. import selectors, services
 from ..forms import SipForm
@@ -39,10 +40,11 @@ SIP_FIELDS = (
 
 def _initial_from(version: SipVersion | None) -> dict[str, Any]:
     if version is None:
-        return {}
+        return {"based_on": 0}
     initial: dict[str, Any] = {name: getattr(version, name) for name in SIP_FIELDS}
     initial["meeting"] = version.meeting_id
     initial["partners"] = [p.pk for p in version.partners.all()]
+    initial["based_on"] = version.number
     return initial
 
 
@@ -82,9 +84,23 @@ def sip_edit(request: HttpRequest, client_id: int) -> HttpResponse:
         meeting_queryset=selectors.sip_meeting_choices(client=client),
     )
     consent_link = ""
+    conflict: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            version = services.sip_save(actor=user, client=client, data=form.to_data())
+            version = services.sip_save(
+                actor=user, client=client, data=form.to_data(), based_on=form.cleaned_data["based_on"]
+            )
+        except StaleVersion as error:
+            # A newer version was saved in between: show what it changed, keep what this user typed, and
+            # start from the newer version so that saving again replaces it on purpose.
+            current = selectors.current_sip_version(client=client)
+            form = SipForm(
+                with_version(request.POST, current.number if current is not None else 0, name="based_on"),
+                initial=_initial_from(current),
+                partner_queryset=selectors.partner_choices(),
+                meeting_queryset=selectors.sip_meeting_choices(client=client),
+            )
+            conflict = conflict_context(error=error, form=form, current_values=_initial_from(current), user=user)
         except ValidationError as error:
             add_service_errors(form, error)
         except Conflict as error:
@@ -99,7 +115,7 @@ def sip_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(
         request,
         "meetings/sip_form.html",
-        base_context(client, access, form=form, current=current, consent_link=consent_link),
+        base_context(client, access, form=form, current=current, consent_link=consent_link, **conflict),
     )
 
 

@@ -36,7 +36,7 @@ def share(numerator: Cell, denominator: Cell) -> float | None:
 
 
 def share_display(value: float | None, decimals: int = 0) -> str:
-    """"61 %" (rounded half up, like rattvag.stats.suppression.safe_percentage), or "–"."""
+    """ "61 %" (rounded half up, like rattvag.stats.suppression.safe_percentage), or "–"."""
     if value is None:
         return "–"
     from decimal import ROUND_HALF_UP, Decimal

@@ -215,9 +215,7 @@ def fidelity_report(*, group: Group, period: Period, today: datetime.date | None
             code=u.code,
             name=u.name,
             cases=case_cells[u.code],
-            measures=[
-                measure_cell(u.code, i, tallies[u.pk][i][0], tallies[u.pk][i][2]) for i in range(len(MEASURES))
-            ],
+            measures=[measure_cell(u.code, i, tallies[u.pk][i][0], tallies[u.pk][i][2]) for i in range(len(MEASURES))],
         )
         for u in units
     ]
@@ -226,9 +224,7 @@ def fidelity_report(*, group: Group, period: Period, today: datetime.date | None
         name=group.name,
         cases=case_cells[TOTAL_KEY],
         measures=[
-            measure_cell(
-                TOTAL_KEY, i, sum(tallies[u.pk][i][0] for u in units), sum(tallies[u.pk][i][2] for u in units)
-            )
+            measure_cell(TOTAL_KEY, i, sum(tallies[u.pk][i][0] for u in units), sum(tallies[u.pk][i][2] for u in units))
             for i in range(len(MEASURES))
         ],
     )

@@ -146,11 +146,13 @@ def indicator_report(*, group: Group, period: Period, moment: str = "") -> Indic
     ]
     values: dict[int, list[int]] = {}
     for question_id, value in answers:
-        values.setdefault(question_id, []).append(value)
+        if value is not None:
+            values.setdefault(question_id, []).append(value)
     rows = []
     for question in shown:
         given = values.get(question.pk, [])
-        assert question.meets_from is not None and question.target_percent is not None
+        assert question.meets_from is not None
+        assert question.target_percent is not None
         n = count_cell(len(given))
         target = question.target_percent / 100
         meeting = interval = verdict = None

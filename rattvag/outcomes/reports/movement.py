@@ -19,7 +19,7 @@ from rattvag.stats.suppression import Cell, safe_percentage, suppress_table
 
 from ..models import AssessedBy, LadderAssessment, LadderStep
 from ..scope import Group, Period, cases_in_method
-from .common import TOTAL_KEY, cell_json, count_cell, counts, round_or_none, rule, share
+from .common import cell_json, count_cell, round_or_none, rule, share
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,49 @@ class MovementReport:
         }
 
 
+def _suppress_linked(
+    by_direction: list[list[int]], steps_moved: list[int], transitions: list[list[int]], numbers: list[int]
+) -> tuple[list[list[Cell]], list[list[Cell]]]:
+    """Suppress the direction × steps table and the transition table so that neither gives the other away.
+
+    The transition table's cells add up to the other table's figures: the cells on a diagonal to the
+    clients who moved that many steps, those above, on and below the diagonal to moved up / stayed / down,
+    all of them to the clients compared. Both tables go through `suppress_table`; where a figure is hidden
+    in one table and its cells are all shown in the other (or a shown figure leaves exactly one of its
+    cells hidden), the smallest shown cell is hidden as well (`forced`), until nothing changes.
+    """
+    forced_directions: set[tuple[int, int]] = set()
+    forced_transitions: set[tuple[int, int]] = set()
+    size, width = len(numbers), len(steps_moved)
+    groups: list[tuple[tuple[int, int], list[tuple[int, int]]]] = []
+    for column, d in enumerate(steps_moved):
+        diagonal = [(i, j) for i in range(size) for j in range(size) if numbers[j] - numbers[i] == d]
+        groups.append(((3, column), diagonal))
+    for row, sign in enumerate((-1, 0, 1)):
+        region = [(i, j) for i in range(size) for j in range(size) if (j > i) - (j < i) == sign]
+        groups.append(((row, width), region))
+    groups.append(((3, width), [(i, j) for i in range(size) for j in range(size)]))
+    while True:
+        directions = suppress_table(by_direction, forced=forced_directions)
+        cells = suppress_table(transitions, forced=forced_transitions) if numbers else []
+        if not cells:
+            return directions, cells
+        changed = False
+        for (row, column), members in groups:
+            nonzero = [(i, j) for i, j in members if transitions[i][j] > 0]
+            hidden = [(i, j) for i, j in nonzero if cells[i][j].suppressed]
+            shown = [(i, j) for i, j in nonzero if not cells[i][j].suppressed]
+            figure_hidden = directions[row][column].suppressed
+            if (figure_hidden and nonzero and not hidden) or (not figure_hidden and len(hidden) == 1):
+                if shown:
+                    forced_transitions.add(min(shown, key=lambda p: (transitions[p[0]][p[1]], p)))
+                else:
+                    forced_directions.add((row, column))
+                changed = True
+        if not changed:
+            return directions, cells
+
+
 def movement_report(*, group: Group, period: Period, assessed_by: str = "") -> MovementReport:
     """The movement report (no person in it; the caller audits that it was viewed)."""
     if assessed_by and assessed_by not in AssessedBy.values:
@@ -138,16 +181,13 @@ def movement_report(*, group: Group, period: Period, assessed_by: str = "") -> M
             pairs.append((version, on_version[0], on_version[-1]))
 
     moved = [last - first for _v, first, last in pairs]
-    direction = counts(
-        {"up": sum(1 for d in moved if d > 0), "down": sum(1 for d in moved if d < 0), "same": moved.count(0)}
-    )
-    compared = direction[TOTAL_KEY]
-    mean = sum(moved) / len(moved) if moved and not compared.suppressed else None
-
     low, high = min([0, *moved]), max([0, *moved])
+    steps_moved = list(range(low, high + 1))
+    # One table holds both breakdowns: rows down / stayed / up, columns steps moved. Its row totals are the
+    # directions, its column totals the distribution, its grand total the clients compared, so hiding is
+    # consistent between them.
     spread = Counter(moved)
-    distribution_cells = counts({str(d): spread.get(d, 0) for d in range(low, high + 1)}, total=True)
-    distribution = [(d, distribution_cells[str(d)]) for d in range(low, high + 1)]
+    by_direction = [[spread.get(d, 0) if (d > 0) - (d < 0) == sign else 0 for d in steps_moved] for sign in (-1, 0, 1)]
 
     versions = {v for v, _f, _l in pairs}
     steps_by_version: dict[int, dict[int, str]] = {}
@@ -159,7 +199,14 @@ def movement_report(*, group: Group, period: Period, assessed_by: str = "") -> M
     table = [[0] * len(numbers) for _ in numbers]
     for _v, first, last in pairs:
         table[index[first]][index[last]] += 1
-    transitions = TransitionTable(steps=numbers, labels=labels, rows=suppress_table(table) if numbers else [])
+
+    directions, transition_cells = _suppress_linked(by_direction, steps_moved, table, numbers)
+    width = len(steps_moved)
+    compared = directions[3][width]
+    down, same, up = (directions[row][width] for row in range(3))
+    distribution = [(d, directions[3][c]) for c, d in enumerate(steps_moved)]
+    mean = sum(moved) / len(moved) if moved and not compared.suppressed else None
+    transitions = TransitionTable(steps=numbers, labels=labels, rows=transition_cells)
 
     return MovementReport(
         group=group,
@@ -167,9 +214,9 @@ def movement_report(*, group: Group, period: Period, assessed_by: str = "") -> M
         assessed_by=assessed_by,
         assessed_clients=count_cell(len(by_client)),
         compared=compared,
-        up=direction["up"],
-        down=direction["down"],
-        same=direction["same"],
+        up=up,
+        down=down,
+        same=same,
         mean_steps=mean,
         distribution=distribution,
         transitions=transitions,

@@ -104,7 +104,7 @@ def _consultation_figures(group: Group, period: Period) -> tuple[int, int, int, 
             latest[client_id] = (datetime.date.max, "")
         elif latest.get(client_id, (datetime.date.min, ""))[0] < closed_on:
             latest[client_id] = (closed_on, outcome)
-    routes = {code: 0 for code in SELF_SUPPORTING}
+    routes: dict[str, int] = dict.fromkeys((str(code) for code in SELF_SUPPORTING), 0)
     for _day, outcome in latest.values():
         if outcome in routes:
             routes[outcome] += 1

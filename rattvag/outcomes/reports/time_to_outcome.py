@@ -57,7 +57,7 @@ ORIGINS = {
 ENDPOINTS = {
     "plan": gettext_lazy("Active plan"),
     "sip": gettext_lazy("First SIP"),
-    "outcome": gettext_lazy("Outcome"),
+    "outcome": gettext_lazy("Outcome (case closed)"),
 }
 COMPARISONS = {
     "none": gettext_lazy("No comparison"),
@@ -69,7 +69,10 @@ COMPARISONS = {
 def route_choices() -> list[tuple[str, str]]:
     return [
         ("", _("Any outcome")),
-        (SELF_SUPPORTING_ROUTE, _("Self-supporting (work, studies, sjukpenning, sjukersättning, aktivitetsersättning)")),
+        (
+            SELF_SUPPORTING_ROUTE,
+            _("Self-supporting (work, studies, sjukpenning, sjukersättning, aktivitetsersättning)"),
+        ),
         *((value, str(label)) for value, label in Outcome.choices),
     ]
 
@@ -330,9 +333,7 @@ def time_to_outcome_report(
         units = Unit.objects.filter(pk__in=group.unit_ids).order_by("name")
         groups = [(u.code, u.name, [s for s in subjects if s.unit_id == u.pk]) for u in units]
     elif by == "period":
-        groups = [
-            (key, label_of_period(p), [s for s in subjects if s.cohort == key]) for key, p in periods.items()
-        ]
+        groups = [(key, label_of_period(p), [s for s in subjects if s.cohort == key]) for key, p in periods.items()]
     else:
         groups = [("all", group.name, subjects)]
 

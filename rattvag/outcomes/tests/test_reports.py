@@ -46,51 +46,84 @@ def unit_a(world):
 
 def test_movement_by_hand(world, assess, today, period, unit_a, threshold):
     threshold(3)
-    clients, _cases = clients_in(world.unit_a, 8, today - 300 * DAY)
-    c1, c2, c3, c4, c5, c6, c7, c8 = clients
+    clients, _cases = clients_in(world.unit_a, 10, today - 300 * DAY)
     by = world.caseworker
     d = today - 150 * DAY
-    for client, steps in [
-        (c1, [1, 3]),  # +2
-        (c2, [2, 2]),  # 0
-        (c3, [4, 3]),  # -1
-        (c4, [2, 5, 4]),  # first 2, last 4: +2
-        (c5, [3]),  # one assessment: not compared
-        (c6, [1, 2]),  # +1
-        (c7, [3, 4]),  # +1
-        (c8, [3, 3]),  # 0
-    ]:
+    histories = [
+        [1, 3],  # +2
+        [2, 2],  # 0
+        [4, 3],  # -1
+        [2, 5, 4],  # first 2, last 4: +2
+        [3],  # one assessment: not compared
+        [1, 2],  # +1
+        [3, 4],  # +1
+        [3, 3],  # 0
+        [5, 6],  # +1
+        [4, 6],  # +2
+    ]
+    for client, steps in zip(clients, histories, strict=True):
         for index, number in enumerate(steps):
             assess(client, number, d + index * 10 * DAY, by)
     # Outside the period and in another unit: not counted.
-    assess(c2, 7, today - 400 * DAY, by)
+    assess(clients[1], 7, today - 400 * DAY, by)
     assess(world.client_b, 1, d, by)
     assess(world.client_b, 7, d + DAY, by)
 
     report = movement_report(group=unit_a, period=period)
-    assert report.assessed_clients.value == 8
-    assert report.compared.value == 7
-    assert report.up.value == 4
+    assert report.assessed_clients.value == 10
+    assert report.compared.value == 9
+    assert report.up.value == 6
     # One moved down and two stayed: hidden ("<3"); from the total a reader learns only that they add up to 3.
-    assert report.down.suppressed and report.same.suppressed
+    assert report.down.suppressed
+    assert report.same.suppressed
     assert report.down.display == "<3"
-    assert report.up_share == pytest.approx(4 / 7)
-    assert report.up_display == "57 %"
+    assert report.up_share == pytest.approx(6 / 9)
+    assert report.up_display == "67 %"
     assert report.down_share is None
-    assert report.mean_steps == pytest.approx((2 + 0 - 1 + 2 + 1 + 1 + 0) / 7)
-    assert [steps for steps, _cell in report.distribution] == [-1, 0, 1, 2]
+    assert report.mean_steps == pytest.approx((2 + 0 - 1 + 2 + 1 + 1 + 0 + 1 + 2) / 9)
+    distribution = dict(report.distribution)
+    assert list(distribution) == [-1, 0, 1, 2]
+    assert (distribution[1].value, distribution[2].value) == (3, 3)
+    assert distribution[-1].suppressed
     raw = [[0] * 7 for _ in range(7)]
-    for first, last in [(1, 3), (2, 2), (4, 3), (2, 4), (1, 2), (3, 4), (3, 3)]:
+    for first, last in [(1, 3), (2, 2), (4, 3), (2, 4), (1, 2), (3, 4), (3, 3), (5, 6), (4, 6)]:
         raw[first - 1][last - 1] += 1
     assert report.transitions.steps == [1, 2, 3, 4, 5, 6, 7]
-    assert report.transitions.rows == suppress_table(raw)
+    assert report.transitions.rows == suppress_table(raw)  # every cell is 1: all hidden, nothing to link
     assert report.transitions.labels[1] == "Långt från arbetsmarknaden, ingen aktivitet"
 
     # The municipality includes unit_b: client_b moved 1 -> 7.
     municipality = resolve_group(world.analyst, municipality=world.municipality_a.code)
     wider = movement_report(group=municipality, period=period)
-    assert wider.compared.value == 8
-    assert wider.up.value == 5
+    assert wider.assessed_clients.value == 11
+    assert wider.compared.value == 10
+
+
+def test_movement_tables_do_not_give_each_other_away(world, assess, today, period, unit_a, threshold):
+    """Three clients moved 1 -> 2 and one moved 1 -> 3: the +2 count (1) is hidden; the +1 diagonal of the
+    transition table must not publish a cell from which it follows."""
+    threshold(3)
+    clients, _ = clients_in(world.unit_a, 8, today - 300 * DAY)
+    for client in clients[:3]:
+        assess(client, 1, today - 100 * DAY, world.caseworker)
+        assess(client, 2, today - 50 * DAY, world.caseworker)
+    assess(clients[3], 1, today - 100 * DAY, world.caseworker)
+    assess(clients[3], 3, today - 50 * DAY, world.caseworker)
+    for client in clients[4:]:
+        assess(client, 4, today - 100 * DAY, world.caseworker)
+        assess(client, 4, today - 50 * DAY, world.caseworker)
+    report = movement_report(group=unit_a, period=period)
+    distribution = dict(report.distribution)
+    hidden_sums = [steps for steps, cell in distribution.items() if cell.suppressed]
+    rows = report.transitions.rows
+    for steps in hidden_sums:
+        diagonal = [rows[i][i + steps] for i in range(7) if 0 <= i + steps < 7]
+        assert any(cell.suppressed for cell in diagonal), steps
+    for figure, sign in ((report.down, -1), (report.same, 0), (report.up, 1)):
+        region = [rows[i][j] for i in range(7) for j in range(7) if (j > i) - (j < i) == sign]
+        all_shown = all(cell.value is not None for cell in region)
+        if figure.suppressed:
+            assert not (all_shown and any(cell.value for cell in region))
 
 
 def test_movement_compares_within_one_ladder_version(world, today, period, unit_a, threshold):
@@ -100,7 +133,9 @@ def test_movement_compares_within_one_ladder_version(world, today, period, unit_
         ladder=version_1.ladder, number=2, published=True, published_on=today - 100 * DAY
     )
     for number in range(1, 8):
-        LadderStep.objects.create(version=version_2, number=number, label_sv=f"Steg {number}", label_en=f"Step {number}")
+        LadderStep.objects.create(
+            version=version_2, number=number, label_sv=f"Steg {number}", label_en=f"Step {number}"
+        )
     clients, _ = clients_in(world.unit_a, 6, today - 300 * DAY)
     by = world.caseworker
     from rattvag.outcomes.models import LadderAssessment
@@ -139,23 +174,29 @@ def test_movement_filters_by_assessor(world, assess, today, period, unit_a, thre
     assert movement_report(group=unit_a, period=period, assessed_by="caseworker").compared.value == 0
     everyone = movement_report(group=unit_a, period=period)
     assert everyone.up.value == 3  # 2 -> 3
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="assessor"):
         movement_report(group=unit_a, period=period, assessed_by="neighbour")
 
 
 def test_movement_on_empty_and_tiny_groups(world, assess, today, period, unit_a):
     empty = movement_report(group=unit_a, period=period)
-    assert empty.compared.value == 0 and empty.is_empty
-    assert empty.up_share is None and empty.mean_steps is None
+    assert empty.compared.value == 0
+    assert empty.is_empty
+    assert empty.up_share is None
+    assert empty.mean_steps is None
     assert empty.transitions.rows == []
     assert empty.as_json()["clients_with_two_assessments"] == {"value": 0, "suppressed": False, "display": "0"}
     assess(world.client_a, 1, today - 20 * DAY, world.caseworker)
     assess(world.client_a, 2, today - 10 * DAY, world.caseworker)
     tiny = movement_report(group=unit_a, period=period)
-    assert tiny.compared.suppressed and tiny.compared.display == "<5"
-    assert tiny.up.value is None and tiny.up_share is None and tiny.mean_steps is None
+    assert tiny.compared.suppressed
+    assert tiny.compared.display == "<5"
+    assert tiny.up.value is None
+    assert tiny.up_share is None
+    assert tiny.mean_steps is None
     body = tiny.as_json()
-    assert body["moved_up"]["value"] is None and body["moved_up"]["share"] is None
+    assert body["moved_up"]["value"] is None
+    assert body["moved_up"]["share"] is None
     assert all(c["value"] is None for row in body["transitions"]["rows"] for c in row["cells"] if c["suppressed"])
 
 
@@ -192,7 +233,9 @@ def test_indicator_met_with_enough_answers(world, answer, today, period, unit_a)
     clients, _ = clients_in(world.unit_a, 30, today - 300 * DAY)
     for client in clients:
         answer(client, world.unit_a, world.caseworker, {"ready": 3})
-    row = next(r for r in indicator_report(group=unit_a, period=period, moment="end").rows if r.question_code == "ready")
+    row = next(
+        r for r in indicator_report(group=unit_a, period=period, moment="end").rows if r.question_code == "ready"
+    )
     assert row.share == 1.0
     assert row.interval.low > 0.7
     assert row.verdict == "met"
@@ -206,10 +249,14 @@ def test_indicators_on_empty_and_tiny_groups(world, answer, today, period, unit_
         answer(client, world.unit_a, world.caseworker, {"ready": 4, "useful": 4, "plan": 1})
     tiny = indicator_report(group=unit_a, period=period, moment="end")
     for row in tiny.rows:
-        assert row.n.suppressed and row.n.display == "<5"
-        assert row.share is None and row.interval is None and row.verdict is None and row.meeting is None
+        assert row.n.suppressed
+        assert row.n.display == "<5"
+        assert row.share is None
+        assert row.interval is None
+        assert row.verdict is None
+        assert row.meeting is None
     assert tiny.as_json()["indicators"][0]["n"] == {"value": None, "suppressed": True, "display": "<5"}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="moment"):
         indicator_report(group=unit_a, period=period, moment="someday")
 
 
@@ -251,12 +298,14 @@ def test_time_to_plan_by_hand(world, facts, today, unit_a, threshold):
     # Outcomes: two closed (on D+3 and D+5): too few to draw, and hidden by route.
     outcome = next(e for e in report.endpoints if e.code == "outcome")
     (closing,) = outcome.series
-    assert closing.events.suppressed and closing.estimate is None
+    assert closing.events.suppressed
+    assert closing.estimate is None
     assert report.outcomes_total.value == 0  # the closings fall after the one-day period
     wider = time_to_outcome_report(group=unit_a, period=Period(opened, today))
     routes = {code: cell for code, _label, cell in wider.outcomes}
     assert wider.outcomes_total.suppressed
-    assert routes["work"].value is None and routes["sickness_compensation"].value is None
+    assert routes["work"].value is None
+    assert routes["sickness_compensation"].value is None
 
 
 def test_a_curve_is_hidden_when_a_count_beside_it_is(world, facts, today, unit_a, threshold):
@@ -269,7 +318,8 @@ def test_a_curve_is_hidden_when_a_count_beside_it_is(world, facts, today, unit_a
     report = time_to_outcome_report(group=unit_a, period=Period(opened, opened), as_of=opened + 10 * DAY)
     (series,) = report.endpoints[0].series
     assert series.total.value == 6
-    assert series.censored.suppressed and series.events.suppressed
+    assert series.censored.suppressed
+    assert series.events.suppressed
     assert series.estimate is None
 
 
@@ -281,9 +331,7 @@ def test_time_from_sick_leave_and_sip(world, facts, today, unit_a, threshold):
     for client in clients[:3]:
         facts.certificate(client, spell_start, opened + 60 * DAY)
         facts.sip(client, opened + 10 * DAY)
-    report = time_to_outcome_report(
-        group=unit_a, period=Period(opened, today), origin="sick_leave", as_of=today
-    )
+    report = time_to_outcome_report(group=unit_a, period=Period(opened, today), origin="sick_leave", as_of=today)
     assert report.without_sick_leave is not None
     assert report.without_sick_leave.suppressed  # one case without a spell: "<3"
     sip = next(e for e in report.endpoints if e.code == "sip")
@@ -306,7 +354,7 @@ def test_time_to_outcome_compares_units_and_periods(world, facts, today, thresho
     by_period = time_to_outcome_report(group=municipality, period=period, by="period")
     assert [s.key for s in by_period.endpoints[0].series] == ["current", "previous"]
     assert [s.total.value for s in by_period.endpoints[0].series] == [9, 5]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="origin"):
         time_to_outcome_report(group=municipality, period=period, origin="birth")
 
 
@@ -314,11 +362,13 @@ def test_time_to_outcome_on_empty_and_tiny_groups(world, today, unit_a):
     empty = time_to_outcome_report(group=unit_a, period=Period(today - 900 * DAY, today - 800 * DAY))
     for endpoint in empty.endpoints:
         (series,) = endpoint.series
-        assert series.total.value == 0 and series.estimate is None
+        assert series.total.value == 0
+        assert series.estimate is None
     assert empty.outcomes_total.value == 0
     tiny = time_to_outcome_report(group=unit_a, period=Period(world.case_a.opened_on, today))
     (series,) = tiny.endpoints[0].series
-    assert series.total.suppressed and series.estimate is None
+    assert series.total.suppressed
+    assert series.estimate is None
     assert tiny.as_json()["endpoints"][0]["series"][0]["curve"] is None
 
 
@@ -327,7 +377,7 @@ def test_time_to_outcome_on_empty_and_tiny_groups(world, today, unit_a):
 
 def test_fidelity_from_the_method_rules(world, facts, today, period, unit_a, threshold):
     threshold(3)
-    clients, cases = clients_in(world.unit_a, 5, today - 100 * DAY)
+    clients, _cases = clients_in(world.unit_a, 5, today - 100 * DAY)
     # Contact plan: three have one, one has none (overdue after 14 days); the world's case_a (30 days) has none.
     for client in clients[:3]:
         facts.plan(client, "contact", today - 90 * DAY)
@@ -356,7 +406,8 @@ def test_fidelity_from_the_method_rules(world, facts, today, period, unit_a, thr
     consent = measures["consent_before_healthcare"]
     assert (consent.decided.value, consent.met) == (3, 3)
     sip = measures["sip_when_agencies"]
-    assert sip.decided.value == 0 and sip.share is None
+    assert sip.decided.value == 0
+    assert sip.share is None
     assert report.total.measures[0].met == 3
     assert report.as_json()["units"][0]["measures"]["active_plan_in_time"]["share"] == 0.5
 
@@ -417,7 +468,11 @@ def test_summary_figures(world, today, unit_a, threshold):
     )
     for consultation, client in [(first, clients[0]), (first, clients[1]), (second, clients[0]), (second, clients[2])]:
         ConsultationCase.objects.create(
-            consultation=consultation, client=client, consent=consent_for(client), question="?", raised_by=world.caseworker
+            consultation=consultation,
+            client=client,
+            consent=consent_for(client),
+            question="?",
+            raised_by=world.caseworker,
         )
     for consultation, key in [(first, "A1"), (second, "A1"), (second, ""), (second, "")]:
         ConsultationCase.objects.create(
@@ -449,3 +504,41 @@ def test_summary_on_an_empty_group(world, today):
     assert report.discussions.value == 0
     assert report.active_clients.value == 0
     assert all(row.share is None for row in report.indicators)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda group, period: movement_report(group=group, period=period),
+        lambda group, period: indicator_report(group=group, period=period),
+        lambda group, period: time_to_outcome_report(group=group, period=period, origin="sick_leave", by="unit"),
+        lambda group, period: fidelity_report(group=group, period=period),
+        lambda group, period: summary_report(group=group, period=period),
+    ],
+    ids=["movement", "indicators", "time_to_outcome", "fidelity", "summary"],
+)
+def test_reports_cost_the_same_number_of_queries_for_more_clients(world, facts, assess, answer, today, build):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    period = Period(today - 200 * DAY, today)
+    group = resolve_group(world.analyst, municipality=world.municipality_a.code)
+
+    def add_clients(count):
+        clients, _ = clients_in(world.unit_a, count, today - 100 * DAY)
+        for client in clients:
+            assess(client, 1, today - 90 * DAY, world.caseworker)
+            assess(client, 2, today - 10 * DAY, world.caseworker)
+            answer(client, world.unit_a, world.caseworker, {"ready": 4, "useful": 4, "plan": 1})
+            facts.certificate(client, today - 120 * DAY, today + 10 * DAY)
+            facts.plan(client, "active", today - 80 * DAY)
+            facts.plan(client, "contact", today - 95 * DAY)
+            facts.sip(client, today - 50 * DAY)
+
+    add_clients(2)
+    with CaptureQueriesContext(connection) as few:
+        build(group, period)
+    add_clients(10)
+    with CaptureQueriesContext(connection) as many:
+        build(group, period)
+    assert len(many) == len(few)

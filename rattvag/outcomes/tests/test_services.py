@@ -29,7 +29,8 @@ DAY = datetime.timedelta(days=1)
 
 def test_the_default_ladder_and_questionnaires_exist():
     version = current_ladder_version(None)
-    assert version is not None and version.published
+    assert version is not None
+    assert version.published
     assert version.steps.count() == 7
     assert version.steps.get(number=7).label_en == "In work or studies"
     end = Questionnaire.objects.get(code="end")
@@ -87,9 +88,7 @@ def test_assessment_validation(world, step, today):
     assert not LadderAssessment.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "actor", ["caseworker_other_unit", "analyst", "partner_officer", "aggregate_viewer", "admin"]
-)
+@pytest.mark.parametrize("actor", ["caseworker_other_unit", "analyst", "partner_officer", "aggregate_viewer", "admin"])
 def test_only_unit_staff_of_the_client_record(world, step, today, actor):
     with pytest.raises(Http404):
         services.ladder_assessment_record(
@@ -160,7 +159,8 @@ def test_tablet_code_is_one_time(world):
     created = services.tablet_code_create(actor=world.caseworker, client=world.client_a, questionnaire=end)
     assert len(created.code) == services.CODE_LENGTH
     stored = TabletCode.objects.get()
-    assert stored.digest != created.code and created.code not in stored.digest  # only a digest is kept
+    assert stored.digest != created.code
+    assert created.code not in stored.digest
     assert AuditEvent.objects.filter(action="questionnaire.code_created", client_id=world.client_a.pk).exists()
     # Typed in lower case with the dash shown on screen: still the same code.
     assert services.tablet_code_usable(created.display.lower()) == stored
@@ -170,7 +170,9 @@ def test_tablet_code_is_one_time(world):
     assert response.client == world.client_a
     assert Answer.objects.filter(response=response).count() == 3
     event = AuditEvent.objects.get(action="questionnaire.answered")
-    assert event.actor is None and event.client_id == world.client_a.pk and event.acting_unit == world.unit_a
+    assert event.actor is None
+    assert event.client_id == world.client_a.pk
+    assert event.acting_unit == world.unit_a
     with pytest.raises(Http404):
         services.tablet_response_submit(code=created.code, answers={"ready": 1})
     assert QuestionnaireResponse.objects.count() == 1

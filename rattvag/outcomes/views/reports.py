@@ -154,7 +154,11 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
     if built.report is None:
         raise Http404
     audit_report(
-        user=current_user(request), report="summary", group=built.form.selected_group, period=built.form.period, exported=fmt
+        user=current_user(request),
+        report="summary",
+        group=built.form.selected_group,
+        period=built.form.period,
+        exported=fmt,
     )
     report = built.report
     filename = f"rattvag-summary-{report.group.code or 'all'}-{report.period.start}-{report.period.end}"
@@ -246,9 +250,9 @@ def time_to_outcome_chart(request: HttpRequest, endpoint: str) -> HttpResponse:
         bands[item.label] = [(p.low, p.high) for p in item.estimate.points]
     svg = line_chart_svg(
         title=_("Still waiting for: %(endpoint)s") % {"endpoint": found.label.lower()},
-        series=series,  # type: ignore[arg-type]
+        series=series,
         step=True,
-        bands=bands,  # type: ignore[arg-type]
+        bands=bands,
         xlabel=_("Days from %(origin)s") % {"origin": report.origin_label.lower()},
         ylabel=_("Share still waiting"),
         ylim=(0, 1.02),

@@ -34,8 +34,13 @@ def test_plans_write_versions_and_list(world, login_as):
     first = post(http, url, active_body())
     assert first.status_code == 201, first.content
     assert first.json()["current"]["number"] == 1
+    unsaid = post(http, url, active_body(goals="Studier."))
+    assert unsaid.status_code == 422  # a new version must say which one it was written from
+    assert unsaid.json()["errors"][0]["field"] == "based_on"
     second = post(
-        http, url, active_body(goals="Studier.", agreed_on=timezone.localdate().isoformat(), agreed_how="oral")
+        http,
+        url,
+        active_body(goals="Studier.", agreed_on=timezone.localdate().isoformat(), agreed_how="oral", based_on=1),
     )
     assert second.status_code == 201
     assert second.json()["id"] == first.json()["id"]

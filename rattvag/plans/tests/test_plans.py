@@ -261,8 +261,10 @@ def test_write_revise_and_see_versions(world, login_as):
     # Asking for a new plan of the same kind goes to a new version of the open one.
     assert http.get(new_url)["Location"] == f"/clients/{world.client_a.pk}/plans/{plan.pk}/new-version/"
     revise = f"/clients/{world.client_a.pk}/plans/{plan.pk}/new-version/"
-    assert "Egen försörjning." in http.get(revise).content.decode()
-    assert http.post(revise, active_post(goals="Studier.", change_note="Nytt mål")).status_code == 302
+    page = http.get(revise).content.decode()
+    assert "Egen försörjning." in page
+    assert 'name="based_on" value="1"' in page
+    assert http.post(revise, active_post(goals="Studier.", change_note="Nytt mål", based_on="1")).status_code == 302
     detail = http.get(f"/clients/{world.client_a.pk}/plans/{plan.pk}/").content.decode()
     assert "Gällande version (2)" in detail
     assert "Studier." in detail
@@ -362,7 +364,13 @@ def test_activity_pages(world, login_as, af):
     assert "Kvar" in bad.content.decode()
     edit = f"/clients/{world.client_a.pk}/activities/{registered.pk}/edit/"
     assert http.get(edit).status_code == 200
-    changed = {**data, "started_on": today().isoformat(), "ended_on": today().isoformat(), "result": "interrupted"}
+    changed = {
+        **data,
+        "started_on": today().isoformat(),
+        "ended_on": today().isoformat(),
+        "result": "interrupted",
+        "version": "1",
+    }
     assert http.post(edit, changed).status_code == 302
     registered.refresh_from_db()
     assert registered.result == "interrupted"

@@ -164,3 +164,23 @@ def add_clients(world: Any) -> Callable[[int], None]:
             )
 
     return _add
+
+
+@pytest.fixture
+def api_as(db: None) -> Callable[[User], Any]:
+    """An API client with a fresh personal token of the user."""
+    from rattvag.accounts.tokens import api_token_issue
+    from rattvag.api.tests.helpers import TokenClient
+
+    def _as(user: User) -> TokenClient:
+        _token, raw = api_token_issue(user=user, actor=user)
+        return TokenClient(raw)
+
+    return _as
+
+
+@pytest.fixture
+def anonymous() -> Any:
+    from rattvag.api.tests.helpers import TokenClient
+
+    return TokenClient()

@@ -19,13 +19,18 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from rattvag.stats.suppression import (
+    CHILD,
+    PARENT,
     SECONDARY_MARKER,
     TOTAL_KEY,
     Cell,
+    HierarchyCells,
     SuppressionRule,
     default_rule,
     safe_percentage,
     suppress_counts,
+    suppress_hierarchy,
+    suppress_linked_hierarchies,
     suppress_linked_tables,
     suppress_table,
 )
@@ -327,3 +332,143 @@ def test_percentages_never_come_from_hidden_counts() -> None:
     assert safe_percentage(Cell.shown(10), Cell(None, True, "..", secondary=True)) is None
     assert safe_percentage(Cell.shown(0), Cell.shown(0)) is None
     assert safe_percentage(None, Cell.shown(3)) is None
+
+
+@override_settings(RATTVAG_SUPPRESSION_THRESHOLD=2)
+def test_a_threshold_below_three_fails_the_system_check() -> None:
+    from rattvag.stats.apps import check_suppression_threshold
+
+    assert [error.id for error in check_suppression_threshold()] == ["stats.E001"]
+
+
+def test_the_default_threshold_passes_the_system_check() -> None:
+    from rattvag.stats.apps import check_suppression_threshold
+
+    assert check_suppression_threshold() == []
+
+
+# --- hierarchies: units published together with their municipalities ------------------------------------------
+
+
+def _hierarchy_ranges(
+    published: HierarchyCells, rows: list[list[int]], parents: list[int], rule: SuppressionRule
+) -> dict[tuple[str, int, int], tuple[int, int, int]]:
+    """(level, i, j) -> (smallest, largest, true value) for every hidden figure at either level."""
+    n, width, n_parents = len(rows), len(rows[0]), max(parents) + 1
+    truth_children = _extended(rows)
+    parent_rows = [
+        [sum(rows[u][j] for u in range(n) if parents[u] == m) for j in range(width)] for m in range(n_parents)
+    ]
+    truth_parents = _extended(parent_rows)
+    # Variables: every figure of both levels (the shared last row once).
+    variables: dict[tuple[str, int, int], tuple[Cell, int]] = {}
+    for i in range(n + 1):
+        for j in range(width + 1):
+            key = ("child", i, j) if i < n else ("total", 0, j)
+            variables[key] = (published.children[i][j], truth_children[i][j])
+    for m in range(n_parents):
+        for j in range(width + 1):
+            variables[("parent", m, j)] = (published.parents[m][j], truth_parents[m][j])
+    equations: list[list[tuple[tuple[str, int, int], int]]] = []
+    for u in range(n):  # child rows
+        equations.append([*((("child", u, j), 1) for j in range(width)), (("child", u, width), -1)])
+    for m in range(n_parents):  # parent rows and parent columns
+        equations.append([*((("parent", m, j), 1) for j in range(width)), (("parent", m, width), -1)])
+        for j in range(width + 1):
+            equations.append([*((("child", u, j), 1) for u in range(n) if parents[u] == m), (("parent", m, j), -1)])
+    for j in range(width + 1):  # overall columns, and the totals row
+        equations.append([*((("parent", m, j), 1) for m in range(n_parents)), (("total", 0, j), -1)])
+    equations.append([*((("total", 0, j), 1) for j in range(width)), (("total", 0, width), -1)])
+    hidden = [key for key, (cell, _v) in variables.items() if cell.suppressed]
+    if not hidden:
+        return {}
+    index = {key: k for k, key in enumerate(hidden)}
+    matrix, rhs = [], []
+    for equation in equations:
+        coefficients, constant = np.zeros(len(hidden)), 0.0
+        for key, sign in equation:
+            cell, _value = variables[key]
+            if cell.suppressed:
+                coefficients[index[key]] += sign
+            else:
+                constant += sign * (cell.value or 0)
+        if coefficients.any():
+            matrix.append(coefficients)
+            rhs.append(-constant)
+    withheld = all(variables[key][0].display == SECONDARY_MARKER for key in variables)
+    bounds = [_bounds_of(variables[key][0], rule, withheld=withheld) for key in hidden]
+    constraint = LinearConstraint(np.array(matrix), rhs, rhs)
+    ranges = {}
+    for k, key in enumerate(hidden):
+        extremes = []
+        for sense in (1, -1):
+            objective = np.zeros(len(hidden))
+            objective[k] = sense
+            result = milp(
+                objective,
+                constraints=[constraint],
+                integrality=np.ones(len(hidden)),
+                bounds=Bounds([b[0] for b in bounds], [b[1] for b in bounds]),
+            )
+            assert result.success
+            extremes.append(round(result.x[k]))
+        ranges[key] = (extremes[0], extremes[1], variables[key][1])
+    return ranges
+
+
+def test_a_municipality_total_does_not_give_a_hidden_unit_count_away() -> None:
+    # Halmstad's two units: 3 and 20 sick-listed in column 0. Published alone per unit, the 3 would be hidden with
+    # a partner in another municipality's unit; Halmstad's own 23 would then give it away.
+    rows = [[3, 10, 12], [20, 30, 40], [7, 9, 11], [15, 16, 17]]
+    parents = [0, 0, 1, 1]
+    published = suppress_hierarchy(rows, parents, rule=RULE)
+    for key, (low, high, true) in _hierarchy_ranges(published, rows, parents, RULE).items():
+        assert low <= true <= high
+        assert high > low, key
+    assert published.children[0][0].display == "<5"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda width: st.lists(
+            st.tuples(
+                st.lists(st.one_of(st.integers(0, 6), st.integers(0, 40)), min_size=width, max_size=width),
+                st.integers(0, 2),
+            ),
+            min_size=1,
+            max_size=6,
+        )
+    )
+)
+def test_no_hidden_figure_is_recoverable_from_both_levels(data: list[tuple[list[int], int]]) -> None:
+    rows = [row for row, _p in data]
+    used = sorted({p for _row, p in data})
+    parents = [used.index(p) for _row, p in data]
+    published = suppress_hierarchy(rows, parents, rule=RULE)
+    for key, (low, high, true) in _hierarchy_ranges(published, rows, parents, RULE).items():
+        assert low <= true <= high
+        assert high > low, (key, rows, parents)
+    # The two levels share their last row.
+    assert published.children[-1] == published.parents[-1]
+
+
+def test_linked_hierarchies_hide_shared_totals_everywhere() -> None:
+    first = [[1, 8], [20, 30], [25, 35]]
+    second = [[4, 5], [25, 25], [30, 30]]
+    parents = [0, 0, 1]
+    links = [[(0, CHILD, i, 2), (1, CHILD, i, 2)] for i in range(4)]
+    links += [[(0, PARENT, m, 2), (1, PARENT, m, 2)] for m in range(2)]
+    results = suppress_linked_hierarchies([first, second], parents, rule=RULE, links=links)
+    for i in range(4):
+        assert results[0].children[i][2].suppressed == results[1].children[i][2].suppressed
+    for m in range(2):
+        assert results[0].parents[m][2].suppressed == results[1].parents[m][2].suppressed
+
+
+def test_hierarchies_refuse_bad_parents() -> None:
+    with pytest.raises(ValueError, match="parent"):
+        suppress_hierarchy([[1, 2]], [], rule=RULE)
+    with pytest.raises(ValueError, match="numbered"):
+        suppress_hierarchy([[1, 2], [3, 4]], [0, 2], rule=RULE)
+    assert suppress_hierarchy([], [], rule=RULE) == HierarchyCells(children=[], parents=[])

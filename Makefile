@@ -36,6 +36,7 @@ setup: $(VENV)/.installed assets translations
 run: setup
 	RATTVAG_ENV=development $(PY) manage.py migrate --no-input -v 0
 	RATTVAG_ENV=development $(PY) manage.py seed_demo
+	RATTVAG_ENV=development $(PY) manage.py seed_demo_outcomes
 	@echo "Rätt väg: open http://$(HOST):$(PORT)/"
 	RATTVAG_ENV=development $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -7,14 +7,21 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 
-def _storable(value: str) -> str:
-    """Reject text no database column can hold: NUL characters and unpaired surrogates."""
+def is_storable(value: str) -> bool:
+    """Whether a database column can hold the text: no NUL characters, no unpaired surrogates."""
     if "\x00" in value:
-        raise ValueError("NUL character")
+        return False
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("not valid Unicode text") from None
+        return False
+    return True
+
+
+def _storable(value: str) -> str:
+    """Reject text no database column can hold: NUL characters and unpaired surrogates."""
+    if not is_storable(value):
+        raise ValueError("NUL character or not valid Unicode text")
     return value
 
 

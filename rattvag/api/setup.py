@@ -11,11 +11,13 @@ Contributed routers should name their JSON body parameter `payload` and may use
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from importlib import import_module
 from typing import Any
 
 from django.apps import apps
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import pgettext
 from ninja import NinjaAPI, Router
@@ -25,6 +27,7 @@ from ninja.router import BoundRouter
 
 from .auth import api_auth
 from .errors import ErrorOut, error_body, install_exception_handlers
+from .schemas import is_storable
 
 ROUTERS: list[tuple[str, str]] = [
     ("clients", "rattvag.api.clients:router"),
@@ -107,6 +110,28 @@ def _json_method_not_allowed(path_view: PathView) -> None:
     path_view._not_allowed = not_allowed  # type: ignore[method-assign]
 
 
+def reject_unstorable_parameters(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Query and path parameters with text no database can hold (a NUL character) answer 422 before any
+    route sees them; routers need not remember `schemas.Text` for every query parameter. (Bodies are
+    validated by their schemas.)"""
+
+    @wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        bad = [
+            name
+            for name, values in request.GET.lists()
+            if not is_storable(name) or not all(is_storable(value) for value in values)
+        ]
+        bad += [name for name, value in kwargs.items() if isinstance(value, str) and not is_storable(value)]
+        if bad:
+            errors = [(name if is_storable(name) else None, pgettext("api", "Invalid value.")) for name in bad]
+            body = error_body(pgettext("api", "The request contains invalid data."), errors)
+            return JsonResponse(body, status=422)
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
 class RattvagAPI(NinjaAPI):
     def _get_bound_routers(self) -> list[BoundRouter]:
         bound_routers = super()._get_bound_routers()
@@ -150,6 +175,7 @@ def build_api() -> NinjaAPI:
         auth=api_auth(),
     )
     install_exception_handlers(api)
+    api.add_decorator(reject_unstorable_parameters, mode="view")
     for prefix, target in ROUTERS:
         api.add_router(prefix, _import_router(target))
     for prefix, router in contributed_routers():

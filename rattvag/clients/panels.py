@@ -29,6 +29,7 @@ CLIENT_PANELS: list[str] = [
     "rattvag.consent.panels.client_panel",
     "rattvag.meetings.panels.client_panel",
     "rattvag.plans.panels.client_panel",
+    "rattvag.outcomes.panels.client_panel",
 ]
 
 

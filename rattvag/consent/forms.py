@@ -247,6 +247,8 @@ class ConsultationCaseForm(forms.Form):
 
 
 class AdviceForm(forms.Form):
+    # The version the page was loaded at: saving over someone else's newer advice is refused.
+    version = VersionField()
     advice = forms.CharField(
         label=_("Advice given"), widget=forms.Textarea(attrs={"rows": 4}), max_length=SHORT_TEXT_MAX_LENGTH
     )

@@ -319,6 +319,7 @@ class ConsultationCase(TimeStampedModel):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
     )
+    version = version_field()  # the advice is edited in place, by the FK officer or the unit's staff
 
     class Meta:
         verbose_name = _("consultation case")

@@ -159,9 +159,12 @@ def _build_consent(
     content_type = ""
     if document:
         try:
-            content_type, _extension = document_type(document)
+            content_type, extension = document_type(document)
         except ValidationError as exc:
             errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        else:
+            # Stored under a random name with the extension of the checked type, never the uploaded name.
+            document.name = f"document{extension}"
     if errors:
         raise ValidationError(errors)
     consent = Consent(
@@ -505,9 +508,13 @@ def consultation_case_raise(
 
 
 def consultation_case_advise(
-    *, actor: User, item: ConsultationCase, advice: str, follow_up: str = ""
+    *, actor: User, item: ConsultationCase, advice: str, follow_up: str = "", expected_version: int | None = None
 ) -> ConsultationCase:
-    """The FK officer's advice and the follow-up actions (recorded by the officer or the unit's staff)."""
+    """The FK officer's advice and the follow-up actions (recorded by the officer or the unit's staff).
+
+    Only if nobody saved the advice since `expected_version` (the version the user's page was loaded at;
+    None: as `item` was loaded): else StaleVersion, and nothing is written.
+    """
     if not may_work_on_consultation(actor, item.consultation):
         raise ConsultationCase.DoesNotExist
     if item.client is not None and actor.role == Role.PARTNER_OFFICER and client_access(actor, item.client) is None:
@@ -521,18 +528,28 @@ def consultation_case_advise(
         raise ValidationError(errors)
     if item.client_id is None:
         _refuse_identifying_text({"advice": advice, "follow_up": follow_up})
+    expected = item.version if expected_version is None else expected_version
+    follow_up = (follow_up or "").strip()
+    changed = [name for name, value in (("advice", advice), ("follow_up", follow_up)) if getattr(item, name) != value]
     item.advice = advice
-    item.follow_up = (follow_up or "").strip()
+    item.follow_up = follow_up
     item.full_clean()
+    if not changed:
+        return item
     with transaction.atomic():
-        item.save(update_fields=["advice", "follow_up", "updated_at"])
+        save_if_version(
+            instance=item,
+            expected_version=expected,
+            changed_fields=changed,
+            audit_actions=["consultation.advice_recorded"],
+        )
         audit_log(
             actor=actor,
             action="consultation.advice_recorded",
             client_id=item.client_id,
             acting_for=_acting_for_consultation(actor, item.consultation),
             obj=item,
-            data={"consultation_id": item.consultation_id},
+            data={"consultation_id": item.consultation_id, "fields": changed, "version": item.version},
         )
     return item
 

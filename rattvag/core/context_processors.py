@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from rattvag.accounts.models import UNIT_STAFF_ROLES, PartnerKind, Role
 
@@ -33,9 +34,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.role in {Role.CASEWORKER, Role.UNIT_MANAGER}:
         items.append((url_if_installed("certificates:care_units"), _("Care units")))
     if user.role in {Role.CASEWORKER, Role.UNIT_MANAGER, Role.ANALYST}:
-        items.append((url_if_installed("stats:mapping"), _("Unit mapping")))
+        items.append((url_if_installed("stats:mapping"), pgettext("menu", "Unit mapping")))
     if user.role in {Role.ANALYST, Role.AGGREGATE_VIEWER}:
         items.append((url_if_installed("stats:aggregate"), _("Statistics")))
+    if user.role in {Role.CASEWORKER, Role.UNIT_MANAGER, Role.ANALYST, Role.AGGREGATE_VIEWER}:
+        items.append((url_if_installed("outcomes:reports"), _("Follow-up")))
     if user.role == Role.PARTNER_OFFICER:
         items.append((url_if_installed("consent:partner_home"), _("Shared clients")))
     if user.role in UNIT_STAFF_ROLES or (

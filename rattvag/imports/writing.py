@@ -190,15 +190,21 @@ class Plan:
 
 
 def _select_in(sql: str, fixed: Sequence[Any], values: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run `sql` (with `{values}` where the IN list goes) for the values in chunks.
+    """Run `sql`, where `{in_values}` stands for "IN (the values)", for all the values.
 
     Plain SQL: the ORM prepares every value of an IN list through the field, which at 100,000
-    personal numbers costs more than the queries themselves.
+    personal numbers costs more than the queries themselves. PostgreSQL gets the values as one
+    array (`= ANY(%s)`) in one query; SQLite gets IN lists of at most LOOKUP_CHUNK values.
     """
     found: list[tuple[Any, ...]] = []
+    if not values:
+        return found
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.format(in_values="= ANY(%s)"), [*fixed, list(values)])
+            return list(cursor.fetchall())
         for part in chunked(values, LOOKUP_CHUNK):
-            cursor.execute(sql.format(values=", ".join(["%s"] * len(part))), [*fixed, *part])
+            cursor.execute(sql.format(in_values=f"IN ({', '.join(['%s'] * len(part))})"), [*fixed, *part])
             found.extend(cursor.fetchall())
     return found
 
@@ -217,24 +223,27 @@ def plan_rows(*, unit: Unit, rows: Sequence[ImportRow], skipped: int) -> Plan:
     c = _table(Client, "id", "municipality", "personal_number", "first_name", "last_name")
     for pk, number, first, last in _select_in(
         f"SELECT {c['id']}, {c['personal_number']}, {c['first_name']}, {c['last_name']} FROM {c['table']} "  # noqa: S608
-        f"WHERE {c['municipality']} = %s AND {c['personal_number']} IN ({{values}})",
+        f"WHERE {c['municipality']} = %s AND {c['personal_number']} {{in_values}}",
         [unit.municipality_id],
         [row.personal_number for row in rows],
     ):
         existing[number] = (pk, first, last)
 
     client_ids = [value[0] for value in existing.values()]
+    known = set(client_ids)
     k = _table(Case, "id", "client", "unit", "status", "responsible", "opened_on")
     open_cases: dict[int, tuple[int, int | None]] = {}
-    for case_id, client_id, responsible_id, _opened_on in sorted(
-        _select_in(
+    # All open cases of the unit in one query (the unit's caseload), not by client id: SQLite would
+    # walk the (unit, status) index once per IN list.
+    with connection.cursor() as cursor:
+        cursor.execute(
             f"SELECT {k['id']}, {k['client']}, {k['responsible']}, {k['opened_on']} FROM {k['table']} "  # noqa: S608
-            f"WHERE {k['unit']} = %s AND {k['status']} = %s AND {k['client']} IN ({{values}})",
+            f"WHERE {k['unit']} = %s AND {k['status']} = %s",
             [unit.pk, CaseStatus.OPEN.value],
-            client_ids,
-        ),
-        key=lambda case: (case[3], case[0]),
-        reverse=True,
+        )
+        unit_cases = [case for case in cursor.fetchall() if case[1] in known]
+    for case_id, client_id, responsible_id, _opened_on in sorted(
+        unit_cases, key=lambda case: (case[3], case[0]), reverse=True
     ):
         open_cases.setdefault(client_id, (case_id, responsible_id))  # the newest open case
 
@@ -245,7 +254,7 @@ def plan_rows(*, unit: Unit, rows: Sequence[ImportRow], skipped: int) -> Plan:
         for client_id, start, end, degree in _select_in(
             f"SELECT c.{cert['client']}, p.{period['start']}, p.{period['end']}, p.{period['degree']} "  # noqa: S608
             f"FROM {period['table']} p JOIN {cert['table']} c ON c.{cert['id']} = p.{period['certificate']} "
-            f"WHERE c.{cert['client']} IN ({{values}})",
+            f"WHERE c.{cert['client']} {{in_values}}",
             [],
             client_ids,
         )
@@ -256,7 +265,7 @@ def plan_rows(*, unit: Unit, rows: Sequence[ImportRow], skipped: int) -> Plan:
     for client_id, status, _recorded_on, _pk in sorted(
         _select_in(
             f"SELECT {sgi['client']}, {sgi['status']}, {sgi['recorded_on']}, {sgi['id']} "  # noqa: S608
-            f"FROM {sgi['table']} WHERE {sgi['client']} IN ({{values}})",
+            f"FROM {sgi['table']} WHERE {sgi['client']} {{in_values}}",
             [],
             client_ids,
         ),

@@ -60,7 +60,7 @@ def test_docs_load_nothing_from_other_hosts(client) -> None:
 def test_clients_endpoints_are_documented(document: dict[str, Any]) -> None:
     paths = document["paths"]
     assert set(paths[f"{API}/clients"]) == {"get", "post"}
-    assert set(paths[f"{API}/clients/{{client_id}}"]) == {"get"}
+    assert set(paths[f"{API}/clients/{{client_id}}"]) == {"get", "patch"}
     assert set(paths[f"{API}/clients/search"]) == {"post"}
     create = paths[f"{API}/clients"]["post"]
     assert set(create["responses"]) == {"201", "400", "401", "403", "409", "422"}

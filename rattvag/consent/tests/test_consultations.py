@@ -198,7 +198,7 @@ def test_pages(world, consultation, make_consent, login_as):
     assert (
         officer.post(
             f"/consent/consultations/{consultation.pk}/cases/{item.pk}/advice/",
-            {"advice": "Kontakta AF", "follow_up": ""},
+            {"advice": "Kontakta AF", "follow_up": "", "version": "1"},
         ).status_code
         == 302
     )

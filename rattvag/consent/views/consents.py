@@ -239,9 +239,10 @@ def consent_replace(request: HttpRequest, consent_id: int) -> HttpResponse:
 def consent_document(request: HttpRequest, consent_id: int) -> FileResponse:
     """The scanned consent, for staff who see the client; every download is audited."""
     user = current_user(request)
-    consent, access = selectors.consent_get_for(user=user, consent_id=consent_id, action="consent.document_viewed")
+    consent, access = selectors.consent_for_action(user=user, consent_id=consent_id)
     if not may_record(user.role, access) or not consent.document:
-        raise Http404
+        raise Http404  # refused before anything is read: no "viewed" event for an access that did not happen
+    consent, access = selectors.consent_get_for(user=user, consent_id=consent_id, action="consent.document_viewed")
     extension = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}.get(
         consent.document_content_type, ""
     )

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rattvag.accounts.models import Role
-from rattvag.core.errors import PermissionRefused
+from rattvag.core.concurrency import conflict_context, with_version
+from rattvag.core.errors import PermissionRefused, StaleVersion
 
 from .. import selectors, services
 from ..forms import AdviceForm, ConsultationCaseForm, ConsultationForm, PeriodForm
-from ..models import Consultation
+from ..models import Consultation, ConsultationCase
 from .common import add_service_errors, current_user
 
 STAFF = {Role.CASEWORKER, Role.UNIT_MANAGER, Role.NURSE}
@@ -140,12 +141,23 @@ def consultation_advice(request: HttpRequest, consultation_id: int, item_id: int
     """The FK officer's advice and the follow-up actions for one case."""
     user = current_user(request)
     item = selectors.consultation_item_get_for(user=user, consultation_id=consultation_id, item_id=item_id)
-    form = AdviceForm(request.POST or None, initial={"advice": item.advice, "follow_up": item.follow_up})
+    form = AdviceForm(request.POST or None, initial=_advice_initial(item))
+    conflict: dict[str, object] = {}
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_case_advise(
-                actor=user, item=item, advice=form.cleaned_data["advice"], follow_up=form.cleaned_data["follow_up"]
+                actor=user,
+                item=item,
+                advice=form.cleaned_data["advice"],
+                follow_up=form.cleaned_data["follow_up"],
+                expected_version=form.cleaned_data["version"],
             )
+        except StaleVersion as error:
+            # Someone saved in between: show what they wrote, keep what this user typed, and move the hidden
+            # version on so that saving again replaces theirs on purpose.
+            item = selectors.consultation_item_get_for(user=user, consultation_id=consultation_id, item_id=item_id)
+            form = AdviceForm(with_version(request.POST, item.version), initial=_advice_initial(item))
+            conflict = conflict_context(error=error, form=form, current_values=_advice_initial(item), user=user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -154,5 +166,9 @@ def consultation_advice(request: HttpRequest, consultation_id: int, item_id: int
     return render(
         request,
         "consent/consultation_advice.html",
-        {"consultation": item.consultation, "item": item, "form": form},
+        {"consultation": item.consultation, "item": item, "form": form, **conflict},
     )
+
+
+def _advice_initial(item: ConsultationCase) -> dict[str, object]:
+    return {"advice": item.advice, "follow_up": item.follow_up, "version": item.version}

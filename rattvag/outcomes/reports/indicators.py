@@ -25,7 +25,7 @@ from .common import cell_json, count_cell, round_or_none, rule, share_display
 VERDICT_LABELS = {
     Verdict.MET: _("Target met"),
     Verdict.NOT_MET: _("Target not met"),
-    Verdict.NOT_DISTINGUISHABLE: _("Not distinguishable from the target with this many answers"),
+    Verdict.NOT_DISTINGUISHABLE: _("Cannot tell with this many answers"),
 }
 
 

@@ -7,6 +7,7 @@ as a table beside a chart. Reports hold no person, so the aggregate viewer sees 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,7 @@ from ..reports import (
     time_to_outcome_report,
 )
 from ..reports.time_to_outcome import ENDPOINTS
-from ..scope import group_choices, may_see_reports, resolve_group
+from ..scope import default_period, group_choices, may_see_reports, resolve_group
 from ..selectors import audit_report
 from .common import current_user
 
@@ -72,6 +73,12 @@ def _build(request: HttpRequest, kind: str) -> ReportRequest:
         data["group"] = resolve_group(user, unit=unit, municipality=municipality).key
     elif not data.get("group"):
         data["group"] = groups[0].key
+    # Show the default period in the form (1 January to today) rather than empty date fields.
+    default = default_period()
+    if not data.get("to"):
+        data["to"] = default.end.isoformat()
+    if not data.get("from"):
+        data["from"] = default.start.isoformat()
     form = ReportFilterForm(data, groups=groups, extra=kind)
     form.kind = kind  # type: ignore[attr-defined]
     if not form.is_valid():
@@ -222,7 +229,7 @@ def indicators_chart(request: HttpRequest) -> HttpResponse:
     rows = report.rows
     svg = bar_chart_svg(
         title=_("Share meeting each indicator"),
-        labels=[f"{row.indicator_label} ({row.moment_label.lower()})" for row in rows],
+        labels=[textwrap.fill(f"{row.indicator_label} ({row.moment_label.lower()})", 32) for row in rows],
         values=[None if row.share is None else round(row.share * 100, 1) for row in rows],
         annotations=[f"{row.share_display} (n={row.n.display})" for row in rows],
         xlabel=_("Per cent"),

@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev assets migrate demo lint typecheck checks test-sqlite test-postgres system-deps translations clean
+.PHONY: security-audit run test setup setup-dev assets migrate demo lint typecheck checks test-sqlite test-postgres system-deps translations clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -65,6 +65,11 @@ test: setup-dev system-deps lint typecheck checks test-sqlite test-postgres
 	@echo "All checks and tests passed on SQLite and PostgreSQL."
 
 setup-dev: $(VENV)/.installed-dev assets translations
+
+## security-audit: known vulnerabilities in the pinned dependencies (needs PyPI's JSON API or OSV;
+## neither is reachable on the project's build machines, see docs/security-checks.md)
+security-audit: $(VENV)/.installed-dev
+	$(VENV)/bin/pip-audit -r requirements.txt --strict
 
 clean:
 	rm -rf $(VENV) node_modules rattvag/core/static/build rattvag/core/static/vendor staticfiles

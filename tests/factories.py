@@ -26,6 +26,13 @@ def make_personal_number(birth: datetime.date, serial: int, *, coordination: boo
     return f"{birth.year:04d}{birth:%m}{day:02d}{serial % 1000:03d}{luhn_check_digit(core)}"
 
 
+def sequential_personal_number(n: int) -> str:
+    """The n-th fictional number: birth dates from 1960 that wrap before reaching today; serial
+    000 is never issued, so serials run 001-999."""
+    birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=(n * 37) % 18000)
+    return make_personal_number(birth, n % 999 + 1)
+
+
 class MunicipalityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Municipality
@@ -75,10 +82,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
         model = Client
 
     municipality = factory.SubFactory(MunicipalityFactory)
-    # Serial 000 is never issued, so serials run 001-999.
-    personal_number = factory.Sequence(
-        lambda n: make_personal_number(datetime.date(1960, 1, 1) + datetime.timedelta(days=(n * 37) % 18000), n % 999 + 1)
-    )
+    personal_number = factory.Sequence(lambda n: sequential_personal_number(n))
     # Unique, unmistakable names: tests that check a name is NOT on a page must not be fooled by a
     # staff member who happens to share a generated name ("x" ends the number: 1x is not in 12x).
     first_name = factory.Sequence(lambda n: f"Klientförnamn{n}x")

@@ -172,8 +172,9 @@ def test_a_nul_character_in_a_query_parameter_is_invalid_input(world: World):
 
 
 def test_an_id_beyond_the_database_range_in_a_body_is_invalid_input(fuzz_world: FuzzWorld):
-    """Found by the fuzz (another seed): `staff` ids above 2**63 reached the database (SQLite: OverflowError,
-    500). Owned by the meetings app: `MeetingIn.staff` needs ids bounded like path ids (1..MAX_ID)."""
+    """Found by the fuzz (another seed): `staff` ids above 2**63 reach the database; SQLite raises
+    OverflowError (500), PostgreSQL finds no such user (422). Owned by the meetings app: `MeetingIn.staff`
+    needs ids bounded like path ids (1..MAX_ID)."""
     world = fuzz_world.world
     http = HttpClient(headers={"Authorization": f"Bearer {fuzz_world.tokens['caseworker']}"})
     response = http.post(

@@ -221,6 +221,13 @@ RATTVAG_BASE_URL = os.environ.get("RATTVAG_BASE_URL", "http://127.0.0.1:8000")
 # Statistics leaving a unit: counts from 1 to threshold-1 are shown as "<threshold" (never below 3).
 RATTVAG_SUPPRESSION_THRESHOLD = int(os.environ.get("RATTVAG_SUPPRESSION_THRESHOLD", "5"))
 
+# Retention (gallring, SoL 12 kap. 1 §; socialtjänstförordningen 7 kap.): docs/retention.md
+RATTVAG_RETENTION_YEARS = int(os.environ.get("RATTVAG_RETENTION_YEARS", "5"))
+RATTVAG_RETENTION_RESEARCH_DAYS = (5, 15, 25)
+RATTVAG_AUDIT_RETENTION_YEARS = int(os.environ.get("RATTVAG_AUDIT_RETENTION_YEARS", "5"))
+# Where `manage.py backup` writes without --output (docs/backup.md)
+RATTVAG_BACKUP_DIR = Path(os.environ.get("RATTVAG_BACKUP_DIR", BASE_DIR / "backups"))
+
 # Office hours for the log review: accesses outside them are flagged.
 RATTVAG_OFFICE_HOURS = (7, 18)  # from 07:00 to 18:00 local time, Monday to Friday
 

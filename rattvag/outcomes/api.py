@@ -174,8 +174,8 @@ def record_questionnaire(
 class ReportQuery(Schema):
     model_config = ConfigDict(populate_by_name=True)
 
-    unit: str | None = Field(None, max_length=40, description="A unit's code.")
-    municipality: str | None = Field(None, max_length=20, description="A municipality's code.")
+    unit: Text | None = Field(None, max_length=40, description="A unit's code.")
+    municipality: Text | None = Field(None, max_length=20, description="A municipality's code.")
     from_: datetime.date | None = Field(None, alias="from", description="First day. Default: 1 January.")
     to: datetime.date | None = Field(None, description="Last day. Default: today.")
 
@@ -189,9 +189,9 @@ class IndicatorQuery(ReportQuery):
 
 
 class TimeToOutcomeQuery(ReportQuery):
-    origin: str = Field("opened", description=f"Time counted from: {', '.join(ORIGINS)}.")
-    by: str = Field("none", description=f"Comparison: {', '.join(COMPARISONS)}.")
-    route: str = Field("", description="Only outcomes of this route (an outcome code, or `self_supporting`).")
+    origin: Text = Field("opened", description=f"Time counted from: {', '.join(ORIGINS)}.")
+    by: Text = Field("none", description=f"Comparison: {', '.join(COMPARISONS)}.")
+    route: Text = Field("", description="Only outcomes of this route (an outcome code, or `self_supporting`).")
 
 
 def _scope(request: HttpRequest, query: ReportQuery, report: str) -> tuple[Group, Period]:

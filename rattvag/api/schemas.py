@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 
 def is_storable(value: str) -> bool:
@@ -30,3 +30,6 @@ Text = Annotated[str, AfterValidator(_storable)]
 
 # The largest id a BigAutoField holds; larger path ids are invalid input, not a database error.
 MAX_ID = 2**63 - 1
+
+# An id of a database row in a request body: larger values are invalid input, not a database error.
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]

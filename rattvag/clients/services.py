@@ -19,6 +19,7 @@ from rattvag.core.validation import date_range_errors, validate_text_length
 from .access import client_access, may_take_temporary_access
 from .models import AccessGrant, Case, CaseStatus, Client, Outcome
 from .personal_numbers import parse_personal_number
+from .selectors import may_edit_client
 
 if TYPE_CHECKING:
     from rattvag.accounts.models import User
@@ -99,8 +100,6 @@ def client_update(*, actor: User, client: Client, expected_version: int | None =
     between, PermissionRefused when the actor sees the client but may not change it, ValidationError for
     bad input. Nothing is written when nothing changes.
     """
-    from .selectors import may_edit_client
-
     access = client_access(actor, client)
     if access is None:
         raise Client.DoesNotExist

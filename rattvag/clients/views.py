@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rattvag.accounts.models import UNIT_STAFF_ROLES
 from rattvag.core.concurrency import conflict_context, with_version
 from rattvag.core.errors import Conflict, StaleVersion
+from rattvag.dsr.selectors import may_take_extract
 
 from . import selectors, services
 from .forms import (
@@ -204,6 +205,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
             "closable": selectors.closable_case_ids(user=user, cases=cases, access=access),
             "may_edit": selectors.may_edit_client(user=user, client=client, access=access),
             "panels": render_client_panels(request, client, access),
+            "may_take_extract": may_take_extract(user=request.user, client=client, access=access),
         },
     )
 

@@ -19,7 +19,7 @@ from ninja import Field, Path, Router, Schema, Status
 from rattvag.accounts.models import Partner, User
 from rattvag.api.auth import request_user
 from rattvag.api.errors import error_responses
-from rattvag.api.schemas import MAX_ID, Text
+from rattvag.api.schemas import MAX_ID, DbId, Text
 from rattvag.core.concurrency import MAX_VERSION
 from rattvag.core.validation import TEXT_MAX_LENGTH
 
@@ -85,7 +85,7 @@ class MeetingIn(Schema):
     is_video: bool = False
     video_details: Text = Field("", max_length=300)
     invite_client: bool = True
-    staff: list[int] = Field(default_factory=list, max_length=50, description="Ids of staff users to invite.")
+    staff: list[DbId] = Field(default_factory=list, max_length=50, description="Ids of staff users to invite.")
     partners: list[Text] = Field(
         default_factory=list, max_length=50, description="Codes of partner organisations to invite (needs consent)."
     )

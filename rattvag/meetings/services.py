@@ -554,6 +554,9 @@ def sip_end(*, actor: User, sip: Sip, ended_on: datetime.date | None = None) -> 
         raise Conflict(_("The SIP has already ended."))
     if ended_on > timezone.localdate():
         raise ValidationError({"ended_on": _("The date cannot be in the future.")})
+    errors = date_range_errors({"ended_on": ended_on})
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         sip.ended_on = ended_on
         sip.save(update_fields=["ended_on", "updated_at"])

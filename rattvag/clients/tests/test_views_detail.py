@@ -272,3 +272,11 @@ def test_partner_officer_sees_contact_details_only_under_consent(world, login_as
     # The list and the edit form stay closed to partners.
     assert login_as(world.partner_officer).get(reverse("clients:list")).status_code == 404
     assert login_as(world.partner_officer).get(reverse("clients:edit", args=[world.client_a.pk])).status_code == 404
+
+
+def test_manager_gets_links_to_the_register_extract_and_the_access_log(world, login_as):
+    manager_page = _detail(world, login_as(world.manager)).content.decode()
+    assert reverse("dsr:extract", args=[world.client_a.pk]) in manager_page
+    assert reverse("audit:client", args=[world.client_a.pk]) in manager_page
+    nurse_page = _detail(world, login_as(world.nurse)).content.decode()
+    assert reverse("audit:client", args=[world.client_a.pk]) not in nurse_page

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 ENTRY = re.compile(r'msgid "((?:[^"\\]|\\.)*)"\nmsgstr "((?:[^"\\]|\\.)*)"')
+# A fuzzy guess by msgmerge (flag and previous msgid) in front of an entry we have a translation for.
+FUZZY = re.compile(r'#, fuzzy\n(?:#\|[^\n]*\n)*msgid "((?:[^"\\]|\\.)*)"\nmsgstr "(?:[^"\\]|\\.)*"')
 
 
 def fill(po_path: Path, mapping: dict[str, str]) -> list[str]:
@@ -21,6 +23,11 @@ def fill(po_path: Path, mapping: dict[str, str]) -> list[str]:
             return f'msgid "{msgid}"\nmsgstr "{mapping[msgid].replace(chr(34), chr(92) + chr(34))}"'
         return match.group(0)
 
+    def unfuzz(match: re.Match[str]) -> str:
+        msgid = match.group(1)
+        return f'msgid "{msgid}"\nmsgstr ""' if msgid in mapping else match.group(0)
+
+    text = FUZZY.sub(unfuzz, text)
     text = ENTRY.sub(replace, text)
     text = text.replace("charset=CHARSET", "charset=UTF-8")
     text = re.sub(r'#, fuzzy\n(?=msgid "")', "", text, count=1)

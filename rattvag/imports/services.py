@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +35,7 @@ from .messages import Bilingual, FileProblem, bilingual
 from .models import ImportJob, ImportStatus
 from .reading import OLE_MAGIC, XLSX_MAGIC, read_table
 from .validation import HeaderMap, ImportRow, RowError, RowValidator
-from .writing import Counts, plan_rows, write_plan
+from .writing import Counts, plan_rows, refresh_statistics, write_plan
 
 if TYPE_CHECKING:
     from rattvag.accounts.models import User
@@ -278,6 +278,10 @@ def _run(job: ImportJob) -> None:
             _finish(job, plan.counts)
     finally:
         progress.close()
+    try:
+        refresh_statistics(plan.counts.created + plan.counts.updated)
+    except DatabaseError as error:  # the import itself is done and committed
+        logger.warning("Statistics not refreshed after import job %s: %s", job.pk, type(error).__name__)
 
 
 SQLITE_IMPORT_CACHE_KIB = 128 * 1024

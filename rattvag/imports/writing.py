@@ -247,16 +247,24 @@ def plan_rows(*, unit: Unit, rows: Sequence[ImportRow], skipped: int) -> Plan:
     ):
         open_cases.setdefault(client_id, (case_id, responsible_id))  # the newest open case
 
+    # Two plain lookups rather than a join: right after a large import the planner's statistics
+    # can still describe empty tables, and a join planned for empty tables is a nested loop.
     cert = _table(Certificate, "id", "client")
-    period = _table(CertificatePeriod, "certificate", "start", "end", "degree")
-    periods: set[tuple[int, datetime.date, datetime.date, int]] = {
-        (client_id, start, end, degree)
-        for client_id, start, end, degree in _select_in(
-            f"SELECT c.{cert['client']}, p.{period['start']}, p.{period['end']}, p.{period['degree']} "  # noqa: S608
-            f"FROM {period['table']} p JOIN {cert['table']} c ON c.{cert['id']} = p.{period['certificate']} "
-            f"WHERE c.{cert['client']} {{in_values}}",
+    certificate_clients: dict[int, int] = dict(
+        _select_in(
+            f"SELECT {cert['id']}, {cert['client']} FROM {cert['table']} WHERE {cert['client']} {{in_values}}",  # noqa: S608
             [],
             client_ids,
+        )
+    )
+    period = _table(CertificatePeriod, "certificate", "start", "end", "degree")
+    periods: set[tuple[int, datetime.date, datetime.date, int]] = {
+        (certificate_clients[certificate_id], start, end, degree)
+        for certificate_id, start, end, degree in _select_in(
+            f"SELECT {period['certificate']}, {period['start']}, {period['end']}, {period['degree']} "  # noqa: S608
+            f"FROM {period['table']} WHERE {period['certificate']} {{in_values}}",
+            [],
+            list(certificate_clients),
         )
     }
 
@@ -457,6 +465,21 @@ def write_plan(
             after_chunk(written)
 
     _audit_clients(changed, client_ids, actor=actor, acting=acting, job_id=job_id)
+
+
+WRITTEN_TABLES = (Client, Case, Certificate, CertificatePeriod, Diagnosis, SgiStatus, CareUnit)
+ANALYZE_FROM_ROWS = 10_000
+
+
+def refresh_statistics(rows_written: int) -> None:
+    """PostgreSQL: after a large import, update the planner's statistics of the tables written, so
+    that the next queries (a re-import, the unit mapping) are not planned for near-empty tables.
+    Autovacuum would do it too, later. SQLite keeps no such statistics unless asked."""
+    if connection.vendor != "postgresql" or rows_written < ANALYZE_FROM_ROWS:
+        return
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in WRITTEN_TABLES)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _client_ref(pk: int) -> Client:

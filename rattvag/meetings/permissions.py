@@ -86,11 +86,23 @@ def client_for_read(
 
 
 def client_for_write(*, user: User, client_id: int) -> tuple[Client, ClientAccess]:
-    """For a page that writes: Http404 unless the user sees the client and may write (not audited here:
-    the service audits the write)."""
+    """For a page that writes: Http404 unless the user sees the client and may write.
+
+    A form page shows the client's record (and an edit form its current content), so opening it is
+    an audited read; what is saved is audited again by the service that writes it.
+    """
     client, access = _access_or_404(user, client_id)
     if not may_write(user, access):
         raise Http404
+    audit_log(
+        actor=user,
+        action="client.viewed",
+        client_id=client.pk,
+        acting_for=access.acting_for,
+        obj=client,
+        purpose="form",
+        data={"via": "web"},
+    )
     return client, access
 
 

@@ -453,3 +453,13 @@ def test_partner_loses_the_meeting_when_consent_is_withdrawn(world, login_as, ma
     consent.withdrawn_how = "oral"
     consent.save()
     assert http.get(f"/clients/{world.client_a.pk}/meetings/{meeting.pk}/").status_code == 404
+
+
+def test_opening_an_edit_form_is_an_audited_read(world, login_as):
+    meeting = book(world)
+    before = AuditEvent.objects.filter(action="client.viewed", client_id=world.client_a.pk, purpose="form").count()
+    response = login_as(world.caseworker).get(f"/clients/{world.client_a.pk}/meetings/{meeting.pk}/edit/")
+    assert response.status_code == 200
+    after = AuditEvent.objects.filter(action="client.viewed", client_id=world.client_a.pk, purpose="form")
+    assert after.count() == before + 1
+    assert after.first().actor == world.caseworker

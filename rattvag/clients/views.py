@@ -205,7 +205,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
             "closable": selectors.closable_case_ids(user=user, cases=cases, access=access),
             "may_edit": selectors.may_edit_client(user=user, client=client, access=access),
             "panels": render_client_panels(request, client, access),
-            "may_take_extract": may_take_extract(user=request.user, client=client, access=access),
+            "may_take_extract": may_take_extract(user=user, client=client, access=access),
         },
     )
 

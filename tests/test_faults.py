@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client as HttpClient
+from django.test import override_settings
 from django.utils import timezone
 
 from rattvag.accounts.models import PartnerKind, Role, User
@@ -127,21 +128,16 @@ def test_health_is_503_while_a_migration_is_not_applied():
     assert HttpClient().get("/health").status_code == 200
 
 
-def _database_task_backend() -> bool:
-    from django.apps import apps
-
-    backends = getattr(settings, "TASKS", {}) or {}
-    return apps.is_installed("django_tasks_db") and any(
-        str(b.get("BACKEND", "")).startswith("django_tasks_db.") for b in backends.values()
-    )
+_IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+_DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
-@pytest.mark.skipif(_database_task_backend(), reason="the database task backend is configured")
+@override_settings(TASKS=_IMMEDIATE_TASKS)
 def test_health_without_a_task_queue_says_so(db):
     assert HttpClient().get("/health").json()["tasks"] == "not configured"
 
 
-@pytest.mark.skipif(not _database_task_backend(), reason="the database task backend is not configured")
+@override_settings(TASKS=_DATABASE_TASKS)
 def test_health_is_503_when_queued_tasks_wait_too_long(db, time_machine):
     from django_tasks_db.models import DBTaskResult, get_date_max
 

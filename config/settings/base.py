@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "rattvag.retention",
     "rattvag.dsr",
     "rattvag.ops",
+    "django_tasks",
+    "django_tasks_db",
     "rattvag.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -89,7 +91,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "rattvag.core.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -227,6 +229,11 @@ RATTVAG_RETENTION_RESEARCH_DAYS = (5, 15, 25)
 RATTVAG_AUDIT_RETENTION_YEARS = int(os.environ.get("RATTVAG_AUDIT_RETENTION_YEARS", "5"))
 # Where `manage.py backup` writes without --output (docs/backup.md)
 RATTVAG_BACKUP_DIR = Path(os.environ.get("RATTVAG_BACKUP_DIR", BASE_DIR / "backups"))
+
+# Background jobs (large imports): rows in the database, run by `python manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+RATTVAG_IMPORT_MAX_BYTES = 50 * 1024 * 1024  # largest import file accepted
+RATTVAG_IMPORT_INLINE_MAX_BYTES = 100 * 1024  # files up to this size are imported during the request
 
 # Office hours for the log review: accesses outside them are flagged.
 RATTVAG_OFFICE_HOURS = (7, 18)  # from 07:00 to 18:00 local time, Monday to Friday

@@ -11,3 +11,6 @@ RATTVAG_DEMO_MAY_SKIP_2FA = False
 # Serve static files straight from the apps (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks run at once in the test process; tests of the database backend override this themselves.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

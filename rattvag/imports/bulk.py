@@ -100,13 +100,25 @@ class Inserter:
             return []
         ids = reserve_ids(self.model, len(rows))
         template, pk_index = self.template, self.pk_index
-        plan = list(zip(self.positions, self.adapters, strict=True))
+        # Values that need no conversion are copied straight; only the others go through a call.
+        plain = [
+            (position, index)
+            for index, (position, adapt) in enumerate(zip(self.positions, self.adapters, strict=True))
+            if adapt is _identity
+        ]
+        converted = [
+            (position, index, adapt)
+            for index, (position, adapt) in enumerate(zip(self.positions, self.adapters, strict=True))
+            if adapt is not _identity
+        ]
         prepared = []
         for pk, values in zip(ids, rows, strict=True):
             row = template.copy()
             row[pk_index] = pk
-            for (position, adapt), value in zip(plan, values, strict=True):
-                row[position] = adapt(value)
+            for position, index in plain:
+                row[position] = values[index]
+            for position, index, adapt in converted:
+                row[position] = adapt(values[index])
             prepared.append(row)
         write_rows(self.table, self.columns, prepared)
         return ids

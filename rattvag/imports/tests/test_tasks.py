@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.test import override_settings
 
 from rattvag.imports import services
@@ -55,9 +54,6 @@ def test_a_broken_queue_fails_the_job_visibly(world, caplog):
     assert "bakgrundsarbetaren" in job.failure_sv
 
 
-@pytest.mark.skipif(
-    "django_tasks_db" not in settings.INSTALLED_APPS, reason="the database task backend is not installed yet"
-)
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE, RATTVAG_IMPORT_INLINE_MAX_BYTES=0)
 def test_database_backend_and_db_worker(world):

@@ -92,7 +92,7 @@ def test_kaplan_meier_is_a_non_increasing_share(observations):
     assert all(0 <= v <= 1 for v in values)
     assert all(a >= b - 1e-12 for a, b in itertools.pairwise(values))
     if estimate.median is not None:
-        assert survival_at(estimate, estimate.median) <= 0.5
+        assert survival_at(estimate, estimate.median) <= 0.5 + 1e-9  # the median is where S(t) reaches 0.5
     events = [d for d, seen in observations if seen]
     if not events:
         assert estimate.median is None

@@ -38,7 +38,8 @@ run: setup
 	RATTVAG_ENV=development $(PY) manage.py seed_demo
 	RATTVAG_ENV=development $(PY) manage.py seed_demo_outcomes
 	@echo "Rätt väg: open http://$(HOST):$(PORT)/"
-	RATTVAG_ENV=development $(PY) manage.py runserver $(HOST):$(PORT)
+	@# The background worker runs large imports; it stops with the server.
+	RATTVAG_ENV=development $(PY) manage.py db_worker & worker=$$!; trap "kill $$worker" EXIT; RATTVAG_ENV=development $(PY) manage.py runserver $(HOST):$(PORT)
 
 system-deps:
 	bash scripts/ensure_system_deps.sh postgresql chromium gettext pango

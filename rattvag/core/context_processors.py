@@ -33,6 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((url_if_installed("clients:list"), _("Clients")))
     if user.role in {Role.CASEWORKER, Role.UNIT_MANAGER}:
         items.append((url_if_installed("certificates:care_units"), _("Care units")))
+        items.append((url_if_installed("imports:upload"), _("Import")))
     if user.role in {Role.CASEWORKER, Role.UNIT_MANAGER, Role.ANALYST}:
         items.append((url_if_installed("stats:mapping"), pgettext("menu", "Unit mapping")))
     if user.role in {Role.ANALYST, Role.AGGREGATE_VIEWER}:

@@ -21,6 +21,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
 from django.utils import timezone
 
@@ -142,7 +143,7 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
             )
             start = int(cursor.fetchone()[0]) + 1
             return list(range(start, start + count))
-    raise NotImplementedError(f"No fast insert for {connection.vendor}")
+    raise ImproperlyConfigured(f"Rätt väg runs on SQLite and PostgreSQL, not {connection.vendor}")
 
 
 def write_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

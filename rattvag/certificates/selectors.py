@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from rattvag.accounts.models import Role, Unit
 from rattvag.audit.services import audit_log
-from rattvag.clients.access import ClientAccess, client_access, visible_clients
+from rattvag.clients.access import ClientAccess, visible_clients
 from rattvag.clients.models import Case, CaseStatus, Client
+from rattvag.clients.selectors import client_with_access
 
 from .models import CareUnit, Certificate, CertificatePeriod, Diagnosis, SgiStatus, SgiStatusValue
 from .quality import Finding, QualityInput, check
@@ -33,9 +34,8 @@ def client_for(*, user: User, client_id: int, for_writing: bool = False) -> tupl
     A partner officer reaches certificates only when a consent purpose covers them, and never
     writes them: registering and correcting certificates is the municipality's work.
     """
-    client = Client.objects.select_related("municipality").filter(pk=client_id).first()
-    access = client_access(user, client) if client is not None else None
-    if client is None or access is None or not access.shows("certificates"):
+    client, access = client_with_access(user=user, client_id=client_id)
+    if not access.shows("certificates"):
         raise Http404
     if for_writing and access.is_partner:
         raise Http404

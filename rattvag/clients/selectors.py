@@ -26,12 +26,19 @@ if TYPE_CHECKING:
     from rattvag.accounts.models import User
 
 
-def client_get_for(*, user: User, client_id: int, purpose: str = "", via: str = "web") -> tuple[Client, ClientAccess]:
-    """The client if the user may see it (else Http404); the read is audited."""
+def client_with_access(*, user: User, client_id: int) -> tuple[Client, ClientAccess]:
+    """The client and how the user reaches it, or Http404. Not audited: callers log what they read
+    (client_get_for) or the service logs what they write."""
     client = Client.objects.select_related("municipality").filter(pk=client_id).first()
     access = client_access(user, client) if client is not None else None
     if client is None or access is None:
         raise Http404
+    return client, access
+
+
+def client_get_for(*, user: User, client_id: int, purpose: str = "", via: str = "web") -> tuple[Client, ClientAccess]:
+    """The client if the user may see it (else Http404); the read is audited."""
+    client, access = client_with_access(user=user, client_id=client_id)
     audit_log(
         actor=user,
         action="client.viewed",

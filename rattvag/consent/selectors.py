@@ -20,7 +20,7 @@ from rattvag.accounts.models import Partner, PartnerKind, Role
 from rattvag.audit.services import audit_log
 from rattvag.clients.access import ClientAccess, client_access, visible_clients
 from rattvag.clients.models import Client
-from rattvag.clients.selectors import audit_clients_listed
+from rattvag.clients.selectors import audit_clients_listed, client_with_access
 
 from .checks import USUAL_PARTNER_KINDS, covering_partner, valid_consents
 from .models import (
@@ -54,10 +54,7 @@ def read_client(
 
     Like rattvag.clients.selectors.client_get_for, but with the action that says what was read.
     """
-    client = Client.objects.select_related("municipality").filter(pk=client_id).first()
-    access = client_access(user, client) if client is not None else None
-    if client is None or access is None:
-        raise Http404
+    client, access = client_with_access(user=user, client_id=client_id)
     audit_log(
         actor=user,
         action=action,
@@ -71,10 +68,7 @@ def read_client(
 
 def client_for_action(*, user: User, client_id: int) -> tuple[Client, ClientAccess]:
     """The client for a write, if the user sees it (else Http404). Not audited: the service audits the write."""
-    client = Client.objects.select_related("municipality").filter(pk=client_id).first()
-    access = client_access(user, client) if client is not None else None
-    if client is None or access is None:
-        raise Http404
+    client, access = client_with_access(user=user, client_id=client_id)
     return client, access
 
 

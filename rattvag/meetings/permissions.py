@@ -20,6 +20,7 @@ from rattvag.accounts.models import Role
 from rattvag.audit.services import audit_log
 from rattvag.clients.access import ClientAccess, client_access
 from rattvag.clients.models import Case, CaseStatus, Client
+from rattvag.clients.selectors import client_with_access
 from rattvag.core.errors import PermissionRefused
 
 if TYPE_CHECKING:
@@ -38,11 +39,7 @@ def shows_sip(access: ClientAccess) -> bool:
 
 
 def _access_or_404(user: User, client_id: int) -> tuple[Client, ClientAccess]:
-    client = Client.objects.select_related("municipality").filter(pk=client_id).first()
-    access = client_access(user, client) if client is not None else None
-    if client is None or access is None:
-        raise Http404
-    return client, access
+    return client_with_access(user=user, client_id=client_id)
 
 
 def client_visible(*, user: User, client_id: int, section: str) -> tuple[Client, ClientAccess]:

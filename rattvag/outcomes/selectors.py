@@ -14,8 +14,9 @@ from django.http import Http404
 
 from rattvag.accounts.models import UNIT_STAFF_ROLES
 from rattvag.audit.services import audit_log
-from rattvag.clients.access import ClientAccess, client_access
+from rattvag.clients.access import ClientAccess
 from rattvag.clients.models import Client
+from rattvag.clients.selectors import client_with_access
 
 from .models import LadderAssessment, LadderStep, LadderVersion, Questionnaire, QuestionnaireResponse
 from .scope import Group, Period
@@ -35,10 +36,9 @@ def client_for_outcomes(*, user: User, client_id: int, for_writing: bool = False
 
     Not audited: the read or the write that follows is.
     """
-    client = Client.objects.select_related("municipality").filter(pk=client_id).first()
-    access = client_access(user, client) if client is not None else None
+    client, access = client_with_access(user=user, client_id=client_id)
     allowed = may_write_for(user, access) if for_writing else may_read_for(user, access)
-    if client is None or access is None or not allowed:
+    if not allowed:
         raise Http404
     return client, access
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rattvag.retention",
     "rattvag.dsr",
     "rattvag.ops",
+    "rattvag.synthetic",
     "django_tasks",
     "django_tasks_db",
     "rattvag.api",

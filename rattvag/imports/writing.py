@@ -43,8 +43,8 @@ from rattvag.certificates.models import (
     SgiStatus,
 )
 from rattvag.clients.models import Case, CaseStatus, Client
+from rattvag.core.bulk import Inserter, column_of, update_rows
 
-from .bulk import Inserter, column_of, update_rows
 from .validation import ImportRow
 
 if TYPE_CHECKING:

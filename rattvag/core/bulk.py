@@ -1,4 +1,4 @@
-"""Fast inserts for the import: many rows of one model in a few statements.
+"""Fast inserts: many rows of one model in a few statements (the import, synthetic data, bulk audit events).
 
 Django's bulk_create prepares every value of every object through the field machinery, which
 costs tens of microseconds per row; at 100,000 rows with their cases, certificates, periods and
@@ -12,7 +12,7 @@ the values that vary are filled in per row:
 - SQLite gets one executemany per table, PostgreSQL one COPY.
 
 The database's own constraints (not null, foreign keys, checks) still apply to every row.
-Must run inside a transaction (see writing.write_plan).
+Must run inside a transaction (see rattvag.imports.writing.write_plan).
 """
 
 from __future__ import annotations

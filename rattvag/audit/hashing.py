@@ -5,12 +5,29 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 
 def event_digest(*, prev_hash: str, fields: dict[str, Any]) -> str:
     payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=_json_default)
     return hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
+
+
+def chain_digests(*, prev_hash: str, rows: Iterable[dict[str, Any]]) -> list[str]:
+    """event_digest for consecutive events, each linked to the one before; faster for large batches
+    because a time shared by many events is rendered once (the same text _json_default gives)."""
+    rendered: dict[datetime.datetime, str] = {}
+    digests = []
+    for fields in rows:
+        moment = fields["occurred_at"]
+        text = rendered.get(moment)
+        if text is None:
+            text = rendered[moment] = _json_default(moment)
+        payload = json.dumps({**fields, "occurred_at": text}, sort_keys=True, separators=(",", ":"))
+        prev_hash = hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
+        digests.append(prev_hash)
+    return digests
 
 
 def _json_default(value: object) -> str:

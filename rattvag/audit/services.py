@@ -18,7 +18,7 @@ from rattvag.core.bulk import Inserter
 from rattvag.core.errors import Conflict, PermissionRefused
 
 from .actions import ACTIONS
-from .hashing import HASHED_FIELDS, event_digest
+from .hashing import HASHED_FIELDS, chain_digests, event_digest
 from .models import AuditChainHead, AuditEvent, AuditReview
 from .scope import events_in_review_scope
 
@@ -237,15 +237,12 @@ def _append_rows(head: AuditChainHead, rows: Sequence[EventRow]) -> list[int]:
     unknown = {row.action for row in rows} - ACTIONS.keys()
     if unknown:
         raise ValueError(f"Unregistered audit actions {sorted(unknown)!r}")
-    prev = head.last_hash
-    values = []
-    for row in rows:
-        fields = row.fields()
-        digest = event_digest(prev_hash=prev, fields=fields)
-        values.append([*fields.values(), prev, digest])
-        prev = digest
+    fields = [row.fields() for row in rows]
+    digests = chain_digests(prev_hash=head.last_hash, rows=fields)
+    links = [head.last_hash, *digests[:-1]]
+    values = [[*row.values(), prev, digest] for row, prev, digest in zip(fields, links, digests, strict=True)]
     ids = _event_inserter().insert(values)
-    head.last_hash = prev
+    head.last_hash = digests[-1]
     head.last_event_id = ids[-1]
     head.save(update_fields=["last_hash", "last_event_id"])
     return ids

@@ -18,6 +18,7 @@ Must run inside a transaction (see rattvag.imports.writing.write_plan).
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -69,7 +70,18 @@ class Inserter:
 
     @staticmethod
     def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
-        if isinstance(field, models.DateTimeField | models.JSONField):
+        if isinstance(field, models.JSONField):
+            # As text: PostgreSQL's COPY would otherwise encode the same wrapped value again for every row.
+            encoder = field.encoder
+            last_json: list[Any] = [_UNSET, None]
+
+            def adapt_json(value: Any) -> Any:
+                if value is not last_json[0]:
+                    last_json[0], last_json[1] = value, None if value is None else json.dumps(value, cls=encoder)
+                return last_json[1]
+
+            return adapt_json
+        if isinstance(field, models.DateTimeField):
             # The same value often repeats (one time, one details dict for a whole batch).
             last: list[Any] = [_UNSET, None]
 

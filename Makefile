@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: security-audit run test setup setup-dev assets migrate demo lint typecheck checks test-sqlite test-postgres system-deps translations clean
+.PHONY: bench load-test generate-data security-audit run test setup setup-dev assets migrate demo lint typecheck checks test-sqlite test-postgres system-deps translations clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -66,6 +66,27 @@ test: setup-dev system-deps lint typecheck checks test-sqlite test-postgres
 	@echo "All checks and tests passed on SQLite and PostgreSQL."
 
 setup-dev: $(VENV)/.installed-dev assets translations
+
+## generate-data: a synthetic dataset (SIZE=unit|region|national, docs/synthetic-data.md) in the database of
+## DATABASE_URL, by default a new SQLite file synthetic-<size>.sqlite3
+SIZE ?= unit
+generate-data: export DATABASE_URL ?= sqlite:///$(CURDIR)/synthetic-$(SIZE).sqlite3
+generate-data: setup
+	RATTVAG_ENV=development $(PY) manage.py migrate --no-input -v 0
+	RATTVAG_ENV=development $(PY) manage.py generate_data --size $(SIZE) --seed 1
+
+## bench: the endpoints against hand-written SQL (SQLite at unit size, PostgreSQL at BENCH_SIZE=region|national)
+## and the import rate (benchmarks/README.md; not part of make test)
+BENCH_SIZE ?= region
+bench: setup-dev
+	$(PY) benchmarks/run_benchmarks.py --size unit
+	bash scripts/with_postgres.sh $(PY) benchmarks/run_benchmarks.py --size $(BENCH_SIZE)
+	$(PY) benchmarks/import_rate.py
+	bash scripts/with_postgres.sh $(PY) benchmarks/import_rate.py --flush-database
+
+## load-test: 50 caseworkers against gunicorn on 127.0.0.1 and PostgreSQL (benchmarks/README.md)
+load-test: setup-dev system-deps
+	bash benchmarks/load/run_load_test.sh --size $(BENCH_SIZE)
 
 ## security-audit: known vulnerabilities in the pinned dependencies (needs PyPI's JSON API or OSV;
 ## neither is reachable on the project's build machines, see docs/security-checks.md)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,13 +145,10 @@ def _log(
     refs = [_object_ref(obj) for obj in objs]
     if len(refs) != len(client_ids):
         raise ValueError("objects and client_ids must be of the same length")
-    with transaction.atomic():
-        # The lock serialises writers (PostgreSQL: row lock; SQLite: the IMMEDIATE transaction),
-        # so the time is taken inside it and follows the order of the chain.
-        head = _locked_chain_head()
-        now = timezone.now()
+
+    def rows_at(now: datetime.datetime) -> list[EventRow]:
         outside_hours = is_outside_office_hours(now)
-        rows = [
+        return [
             EventRow(
                 occurred_at=now,
                 actor_id=actor.pk if actor is not None else None,
@@ -168,6 +167,17 @@ def _log(
             )
             for client_id, (object_type, object_id) in zip(client_ids, refs, strict=True)
         ]
+
+    collected = _collected_reads()
+    if collected is not None:
+        rows = rows_at(timezone.now())
+        collected.extend(rows)  # written, and timed anew, when audit_reads_together ends
+        return [AuditEvent(**row.fields()) for row in rows]
+    with transaction.atomic():
+        # The lock serialises writers (PostgreSQL: row lock; SQLite: the IMMEDIATE transaction),
+        # so the time is taken inside it and follows the order of the chain.
+        head = _locked_chain_head()
+        rows = rows_at(timezone.now())
         if len(rows) >= BULK_THRESHOLD:
             return _append_rows(head, rows)
         events = []
@@ -182,6 +192,42 @@ def _log(
         head.last_event_id = created[-1].pk
         head.save(update_fields=["last_hash", "last_event_id"])
     return created
+
+
+# Reads collected by audit_reads_together: the events, and the transaction depth the collection began at.
+_reads: ContextVar[tuple[list[EventRow], int] | None] = ContextVar("audit_reads", default=None)
+
+
+@contextmanager
+def audit_reads_together() -> Iterator[None]:
+    """Collect the events of the reads within and write them in one locked step at the end.
+
+    A page that shows several records (the client page and its panels) would otherwise take the chain's
+    lock once per record. Only events logged outside any transaction opened within are collected: an
+    event logged in a transaction (a write and its event) is written at once, with the write. The
+    events get the time of the end of the block, when they are chained; they are written even when
+    the block raises, as the reads took place.
+    """
+    token = _reads.set(([], len(connection.atomic_blocks)))
+    try:
+        yield
+    finally:
+        pending = _reads.get()
+        _reads.reset(token)
+        if pending and pending[0]:
+            with transaction.atomic():
+                head = _locked_chain_head()
+                now = timezone.now()
+                outside_hours = is_outside_office_hours(now)
+                _append_rows(head, [replace(row, occurred_at=now, outside_hours=outside_hours) for row in pending[0]])
+
+
+def _collected_reads() -> list[EventRow] | None:
+    """The list to add read events to, when audit_reads_together collects and no transaction began within."""
+    pending = _reads.get()
+    if pending is None or len(connection.atomic_blocks) != pending[1]:
+        return None
+    return pending[0]
 
 
 # From this many events, audit_log_many inserts without building model instances (an import of

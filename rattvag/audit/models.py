@@ -38,6 +38,7 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("user"),
+        db_index=False,  # audit_actor_time_idx starts with it
     )
     actor_role = models.CharField(_("role"), max_length=20, blank=True)
     acting_unit = models.ForeignKey(
@@ -52,10 +53,10 @@ class AuditEvent(models.Model):
         verbose_name=_("acting for partner organisation"),
     )
     # A plain id, not a foreign key: the event must outlive the client record (retention).
-    client_id = models.BigIntegerField(_("client"), null=True, blank=True, db_index=True)
+    client_id = models.BigIntegerField(_("client"), null=True, blank=True)  # indexed by audit_client_time_idx
     object_type = models.CharField(_("object type"), max_length=60, blank=True)
     object_id = models.CharField(_("object id"), max_length=40, blank=True)
-    action = models.CharField(_("action"), max_length=60, db_index=True)
+    action = models.CharField(_("action"), max_length=60)
     purpose = models.CharField(_("purpose"), max_length=60, blank=True)
     break_glass = models.BooleanField(_("temporary access"), default=False)
     outside_units = models.BooleanField(_("outside own units"), default=False)
@@ -73,6 +74,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_time_idx"),
             models.Index(fields=["client_id", "occurred_at"], name="audit_client_time_idx"),
+            # Who changed a record since it was opened for editing (rattvag.core.concurrency).
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             # The log review lists flagged accesses newest first.
             models.Index(
                 fields=["-occurred_at"],

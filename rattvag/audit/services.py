@@ -177,20 +177,25 @@ def _log(
         # The lock serialises writers (PostgreSQL: row lock; SQLite: the IMMEDIATE transaction),
         # so the time is taken inside it and follows the order of the chain.
         head = _locked_chain_head()
-        rows = rows_at(timezone.now())
-        if len(rows) >= BULK_THRESHOLD:
-            return _append_rows(head, rows)
-        events = []
-        prev = head.last_hash
-        for row in rows:
-            event = AuditEvent(**row.fields())
-            event.prev_hash = prev
-            event.hash = prev = event_digest(prev_hash=prev, fields=row.fields())
-            events.append(event)
-        created = AuditEvent.objects.bulk_create(events)
-        head.last_hash = prev
-        head.last_event_id = created[-1].pk
-        head.save(update_fields=["last_hash", "last_event_id"])
+        return _append(head, rows_at(timezone.now()))
+
+
+def _append(head: AuditChainHead, rows: Sequence[EventRow]) -> Sequence[AuditEvent | int]:
+    """Chain `rows` after the head and write them: a few as model instances (returned), many in bulk (their
+    ids). Inside the transaction holding the head's lock."""
+    if len(rows) >= BULK_THRESHOLD:
+        return _append_rows(head, rows)
+    events = []
+    prev = head.last_hash
+    for row in rows:
+        event = AuditEvent(**row.fields())
+        event.prev_hash = prev
+        event.hash = prev = event_digest(prev_hash=prev, fields=row.fields())
+        events.append(event)
+    created = AuditEvent.objects.bulk_create(events)
+    head.last_hash = prev
+    head.last_event_id = created[-1].pk
+    head.save(update_fields=["last_hash", "last_event_id"])
     return created
 
 
@@ -219,7 +224,7 @@ def audit_reads_together() -> Iterator[None]:
                 head = _locked_chain_head()
                 now = timezone.now()
                 outside_hours = is_outside_office_hours(now)
-                _append_rows(head, [replace(row, occurred_at=now, outside_hours=outside_hours) for row in pending[0]])
+                _append(head, [replace(row, occurred_at=now, outside_hours=outside_hours) for row in pending[0]])
 
 
 def _collected_reads() -> list[EventRow] | None:

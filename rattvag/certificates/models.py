@@ -103,7 +103,10 @@ class Degree(models.IntegerChoices):
 class Certificate(TimeStampedModel):
     """A medical certificate as registered by the caseworker, following FK 7804."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("client"))
+    # No index of its own: certificate_client_issued_idx starts with it.
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("client"), db_index=False
+    )
     case = models.ForeignKey(
         Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="certificates", verbose_name=_("case")
     )
@@ -177,8 +180,9 @@ class Certificate(TimeStampedModel):
 
 
 class Diagnosis(models.Model):
+    # No index of its own: diagnosis_unique_position starts with it.
     certificate = models.ForeignKey(
-        Certificate, on_delete=models.CASCADE, related_name="diagnoses", verbose_name=_("certificate")
+        Certificate, on_delete=models.CASCADE, related_name="diagnoses", verbose_name=_("certificate"), db_index=False
     )
     position = models.PositiveSmallIntegerField(_("position"))
     code = models.CharField(_("code"), max_length=8, blank=True, help_text=_("Stored without dot, e.g. F321."))
@@ -260,7 +264,10 @@ class SgiSource(models.TextChoices):
 class SgiStatus(TimeStampedModel):
     """The client's SGI status. Rows are never changed: the newest row is the current status."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sgi_statuses", verbose_name=_("client"))
+    # No index of its own: sgistatus_client_latest_idx starts with it.
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="sgi_statuses", verbose_name=_("client"), db_index=False
+    )
     status = models.CharField(_("SGI status"), max_length=10, choices=SgiStatusValue.choices)
     recorded_on = models.DateField(_("date"))
     source = models.CharField(_("source"), max_length=20, choices=SgiSource.choices)

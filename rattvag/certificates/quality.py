@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -46,15 +46,6 @@ class Finding:
         return {"code": self.code, "message": self.message, "field": self.field}
 
 
-def _text_findings(value: str, *, missing: Finding, short: Finding) -> list[Finding]:
-    text = " ".join((value or "").split())
-    if not text:
-        return [missing]
-    if len(text) < MIN_DFA_TEXT:
-        return [short]
-    return []
-
-
 def period_gaps(periods: Sequence[Period]) -> list[tuple[datetime.date, datetime.date]]:
     """Uncovered stretches (first, last day) between the periods of one certificate."""
     gaps = []
@@ -72,83 +63,99 @@ def overlapping_periods(periods: Sequence[Period]) -> list[tuple[Period, Period]
     return [(a, b) for a, b in itertools.pairwise(ordered) if b.start <= a.end]
 
 
-def check(data: QualityInput) -> list[Finding]:
-    """Every finding for one certificate, in the order of the form."""
-    findings: list[Finding] = []
+# Each finding's message (built only when the finding is shown: statistics count thousands of certificates)
+# and the form field it concerns.
+_FINDINGS: dict[str, tuple[Callable[[], str], str]] = {
+    "diagnosis_missing": (lambda: _("No diagnosis code: ask for the code (ICD-10-SE)."), "diagnoses-0-code"),
+    "basis_missing": (
+        lambda: _("The certificate does not say what it is based on (own examination, phone, records)."),
+        "basis",
+    ),
+    "impairment_missing": (
+        lambda: _("Impairment (funktionsnedsättning) is not described."),
+        "functional_impairment",
+    ),
+    "impairment_short": (
+        lambda: _("The impairment text is very short: ask how the illness affects body and mind."),
+        "functional_impairment",
+    ),
+    "activity_limitation_missing": (
+        lambda: _("Activity limitation (aktivitetsbegränsning) is not described."),
+        "activity_limitation",
+    ),
+    "activity_limitation_short": (
+        lambda: _("The activity-limitation text is very short: ask what the client cannot do because of it."),
+        "activity_limitation",
+    ),
+    "periods_missing": (lambda: _("No sick-leave period with degree and dates."), "periods-0-degree"),
+    "period_backdated": (
+        lambda: _("A period starts more than 7 days before the certificate was issued."),
+        "periods-0-start",
+    ),
+    "periods_end_before_issue": (
+        lambda: _("No period covers the issue date or later: the sick leave claimed now is not covered."),
+        "periods-0-end",
+    ),
+    "period_gap": (lambda: _("The periods leave days uncovered (from %(first)s to %(last)s)."), "periods-0-start"),
+    "prognosis_missing": (lambda: _("No prognosis: ask when the client may return."), "prognosis"),
+}
+
+
+def _text_finding(value: str, *, missing: str, short: str) -> list[str]:
+    text = " ".join((value or "").split())
+    if not text:
+        return [missing]
+    if len(text) < MIN_DFA_TEXT:
+        return [short]
+    return []
+
+
+def _finding_codes(data: QualityInput) -> list[tuple[str, dict[str, str]]]:
+    """The codes of the findings, in the order of the form, with the values their messages name."""
+    found: list[tuple[str, dict[str, str]]] = []
     if not [code for code in data.diagnosis_codes if code]:
-        findings.append(
-            Finding("diagnosis_missing", _("No diagnosis code: ask for the code (ICD-10-SE)."), "diagnoses-0-code")
-        )
+        found.append(("diagnosis_missing", {}))
     if not data.basis:
-        findings.append(
-            Finding(
-                "basis_missing",
-                _("The certificate does not say what it is based on (own examination, phone, records)."),
-                "basis",
-            )
+        found.append(("basis_missing", {}))
+    found += [
+        (code, {})
+        for code in _text_finding(data.functional_impairment, missing="impairment_missing", short="impairment_short")
+    ]
+    found += [
+        (code, {})
+        for code in _text_finding(
+            data.activity_limitation, missing="activity_limitation_missing", short="activity_limitation_short"
         )
-    findings += _text_findings(
-        data.functional_impairment,
-        missing=Finding(
-            "impairment_missing",
-            _("Impairment (funktionsnedsättning) is not described."),
-            "functional_impairment",
-        ),
-        short=Finding(
-            "impairment_short",
-            _("The impairment text is very short: ask how the illness affects body and mind."),
-            "functional_impairment",
-        ),
-    )
-    findings += _text_findings(
-        data.activity_limitation,
-        missing=Finding(
-            "activity_limitation_missing",
-            _("Activity limitation (aktivitetsbegränsning) is not described."),
-            "activity_limitation",
-        ),
-        short=Finding(
-            "activity_limitation_short",
-            _("The activity-limitation text is very short: ask what the client cannot do because of it."),
-            "activity_limitation",
-        ),
-    )
+    ]
     if not data.periods:
-        findings.append(
-            Finding("periods_missing", _("No sick-leave period with degree and dates."), "periods-0-degree")
-        )
+        found.append(("periods_missing", {}))
     else:
         if data.issued_on is not None:
             earliest_allowed = data.issued_on - datetime.timedelta(days=MAX_DAYS_BACKDATED)
             if min(p.start for p in data.periods) < earliest_allowed:
-                findings.append(
-                    Finding(
-                        "period_backdated",
-                        _("A period starts more than 7 days before the certificate was issued."),
-                        "periods-0-start",
-                    )
-                )
+                found.append(("period_backdated", {}))
             if max(p.end for p in data.periods) < data.issued_on:
-                findings.append(
-                    Finding(
-                        "periods_end_before_issue",
-                        _("No period covers the issue date or later: the sick leave claimed now is not covered."),
-                        "periods-0-end",
-                    )
-                )
+                found.append(("periods_end_before_issue", {}))
         gaps = period_gaps(data.periods)
         if gaps:
-            findings.append(
-                Finding(
-                    "period_gap",
-                    _("The periods leave days uncovered (from %(first)s to %(last)s).")
-                    % {"first": gaps[0][0].isoformat(), "last": gaps[0][1].isoformat()},
-                    "periods-0-start",
-                )
-            )
+            found.append(("period_gap", {"first": gaps[0][0].isoformat(), "last": gaps[0][1].isoformat()}))
     if not data.prognosis:
-        findings.append(Finding("prognosis_missing", _("No prognosis: ask when the client may return."), "prognosis"))
+        found.append(("prognosis_missing", {}))
+    return found
+
+
+def check(data: QualityInput) -> list[Finding]:
+    """Every finding for one certificate, in the order of the form."""
+    findings = []
+    for code, values in _finding_codes(data):
+        message, field = _FINDINGS[code]
+        findings.append(Finding(code, message() % values if values else message(), field))
     return findings
+
+
+def finding_count(data: QualityInput) -> int:
+    """How many findings `check` makes (without writing their messages)."""
+    return len(_finding_codes(data))
 
 
 FINDING_CODES = (

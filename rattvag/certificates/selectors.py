@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -18,7 +19,7 @@ from rattvag.clients.models import Case, CaseStatus, Client
 from rattvag.clients.selectors import client_with_access
 
 from .models import CareUnit, Certificate, CertificatePeriod, Diagnosis, SgiStatus, SgiStatusValue
-from .quality import Finding, QualityInput, check
+from .quality import Finding, QualityInput, check, finding_count
 from .spells import DEFAULT_MAX_GAP, Period, SickLeave, sick_leave_as_of
 
 if TYPE_CHECKING:
@@ -102,6 +103,56 @@ def quality_input_of(certificate: Certificate) -> QualityInput:
 
 def quality_findings(certificate: Certificate) -> list[Finding]:
     return check(quality_input_of(certificate))
+
+
+class CertificateQuality(NamedTuple):
+    certificate_id: int
+    client_id: int
+    care_unit_id: int
+    findings: int  # how many findings the quality check makes
+
+
+def quality_of_certificates(certificates: QuerySet[Certificate]) -> list[CertificateQuality]:
+    """The quality check of many certificates (statistics): the same findings as `quality_findings`, read as
+    plain values in three queries (certificates, diagnoses, periods) instead of model instances; by id."""
+    ids = certificates.order_by().values("pk")
+    codes: dict[int, list[str]] = defaultdict(list)
+    for certificate_id, code in (
+        Diagnosis.objects.filter(certificate_id__in=ids)
+        .order_by("certificate_id", "position")
+        .values_list("certificate_id", "code")
+    ):
+        codes[certificate_id].append(code)
+    periods: dict[int, list[Period]] = defaultdict(list)
+    for certificate_id, start, end, degree in (
+        CertificatePeriod.objects.filter(certificate_id__in=ids)
+        .order_by("certificate_id", "start", "pk")
+        .values_list("certificate_id", "start", "end", "degree")
+    ):
+        periods[certificate_id].append(Period(start, end, degree))
+    rows = certificates.order_by("pk").values_list(
+        "pk", "client_id", "care_unit_id", "issued_on", "functional_impairment", "activity_limitation", "basis",
+        "prognosis",
+    )  # fmt: skip
+    return [
+        CertificateQuality(
+            pk,
+            client_id,
+            care_unit_id,
+            finding_count(
+                QualityInput(
+                    issued_on=issued_on,
+                    diagnosis_codes=codes.get(pk, []),
+                    functional_impairment=impairment,
+                    activity_limitation=limitation,
+                    basis=basis,
+                    prognosis=prognosis,
+                    periods=periods.get(pk, []),
+                )
+            ),
+        )
+        for pk, client_id, care_unit_id, issued_on, impairment, limitation, basis, prognosis in rows
+    ]
 
 
 def max_gap_for_unit(unit: Unit | None) -> int:
@@ -276,20 +327,13 @@ def care_unit_completeness(*, user: User) -> list[CareUnitCompleteness]:
     """
     if not may_see_completeness(user):
         raise Http404
-    certificates = (
-        Certificate.objects.filter(client__in=visible_clients(user))
-        .select_related("care_unit")
-        .prefetch_related("diagnoses", "periods")
-    )
     totals: dict[int, list[int]] = {}
-    units: dict[int, CareUnit] = {}
-    for certificate in certificates:
-        count = len(quality_findings(certificate))
-        units[certificate.care_unit_id] = certificate.care_unit
-        row = totals.setdefault(certificate.care_unit_id, [0, 0, 0])
-        row[0] += 1
-        row[1] += count == 0
-        row[2] += count
+    for row in quality_of_certificates(Certificate.objects.filter(client__in=visible_clients(user))):
+        tally = totals.setdefault(row.care_unit_id, [0, 0, 0])
+        tally[0] += 1
+        tally[1] += row.findings == 0
+        tally[2] += row.findings
+    units = CareUnit.objects.in_bulk(list(totals))
     result = [CareUnitCompleteness(units[pk], n, complete, findings) for pk, (n, complete, findings) in totals.items()]
     audit_log(actor=user, action="certificate.completeness_viewed", data={"care_units": len(result)})
-    return sorted(result, key=lambda r: (r.share_complete, -r.mean_findings, r.care_unit.name))
+    return sorted(result, key=lambda r: (r.share_complete, -r.mean_findings, r.care_unit.name, r.care_unit.pk))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 DEFAULT_MAX_GAP = 5
 MAX_GAP_LIMIT = 90
@@ -61,16 +62,28 @@ class Spell:
     certificate_ids: tuple[int, ...]  # ordered by first day, then id
     periods: tuple[Period, ...] = field(default=(), repr=False, compare=False)
 
+    @cached_property
+    def _stretches(self) -> list[tuple[datetime.date, datetime.date]]:
+        return _sick_stretches(self.periods)
+
     def sick_days(self) -> list[datetime.date]:
-        return _sick_days(self.periods)
+        return [
+            start + datetime.timedelta(days=n) for start, end in self._stretches for n in range(_length(start, end))
+        ]
 
     def days_until(self, day: datetime.date) -> int:
         """Sick-listed days of the spell up to and including `day`."""
-        return sum(1 for d in self.sick_days() if d <= day)
+        return sum(_length(start, min(end, day)) for start, end in self._stretches if start <= day)
 
     def reaches_days_on(self, count: int) -> datetime.date | None:
-        days = self.sick_days()
-        return days[count - 1] if len(days) >= count else None
+        """The `count`-th sick-listed day (counting from 1), or None when the spell has fewer days."""
+        remaining = count
+        for start, end in self._stretches:
+            length = _length(start, end)
+            if remaining <= length:
+                return start + datetime.timedelta(days=remaining - 1) if remaining > 0 else None
+            remaining -= length
+        return None
 
 
 @dataclass(frozen=True)
@@ -84,14 +97,36 @@ class SickLeave:
     reaches_60_days_on: datetime.date | None
 
 
+def _length(start: datetime.date, end: datetime.date) -> int:
+    """Days from `start` to `end`, both included (0 when `end` is before `start`)."""
+    return max((end - start).days + 1, 0)
+
+
+def _sick_stretches(periods: Iterable[Period]) -> list[tuple[datetime.date, datetime.date]]:
+    """The sick-listed days as disjoint stretches (first day, last day), oldest first: overlapping and
+    adjoining periods joined. Counting on stretches rather than on single days keeps a spell of years as
+    cheap as one of a week."""
+    stretches: list[tuple[datetime.date, datetime.date]] = []
+    for start, end in sorted((p.start, p.end) for p in periods if p.start <= p.end):
+        if stretches and start <= stretches[-1][1] + datetime.timedelta(days=1):
+            if end > stretches[-1][1]:
+                stretches[-1] = (stretches[-1][0], end)
+        else:
+            stretches.append((start, end))
+    return stretches
+
+
 def _sick_days(periods: Iterable[Period]) -> list[datetime.date]:
-    days: set[datetime.date] = set()
-    for period in periods:
-        day = period.start
-        while day <= period.end:
-            days.add(day)
-            day += datetime.timedelta(days=1)
-    return sorted(days)
+    """Every sick-listed day once, in order."""
+    return [
+        start + datetime.timedelta(days=n)
+        for start, end in _sick_stretches(periods)
+        for n in range(_length(start, end))
+    ]
+
+
+def _sick_day_count(periods: Iterable[Period]) -> int:
+    return sum(_length(start, end) for start, end in _sick_stretches(periods))
 
 
 def check_max_gap(max_gap: int) -> int:
@@ -121,7 +156,7 @@ def build_spells(certificates: Iterable[CertificateSpan], max_gap: int = DEFAULT
             Spell(
                 start=min(s.first_day for s in group),
                 end=max(s.last_day for s in group),
-                days=len(_sick_days(periods)),
+                days=_sick_day_count(periods),
                 certificate_ids=tuple(s.certificate_id for s in group),
                 periods=periods,
             )
@@ -144,10 +179,11 @@ def sick_leave_as_of(
     certificates: Sequence[CertificateSpan], on: datetime.date, max_gap: int = DEFAULT_MAX_GAP
 ) -> SickLeave:
     spells = build_spells(certificates, max_gap)
-    current = next((s for s in spells if any(p.covers(on) for p in s.periods)), None)
+    current = next((s for s in spells if s.start <= on <= s.end and any(p.covers(on) for p in s.periods)), None)
     if current is None:
         return SickLeave(tuple(spells), on, max_gap, None, None, None, None)
-    in_current = [c for c in certificates if c.certificate_id in set(current.certificate_ids)]
+    current_ids = set(current.certificate_ids)
+    in_current = [c for c in certificates if c.certificate_id in current_ids]
     return SickLeave(
         spells=tuple(spells),
         on=on,

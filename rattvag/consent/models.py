@@ -62,7 +62,10 @@ def consent_document_path(instance: Consent, filename: str) -> str:
 class Consent(TimeStampedModel):
     """The client's consent to contact, request from or share with a partner for given purposes."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents", verbose_name=_("client"))
+    # No index of its own: consent_client_given_idx starts with it.
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="consents", verbose_name=_("client"), db_index=False
+    )
     partner = models.ForeignKey(
         Partner,
         on_delete=models.PROTECT,
@@ -220,8 +223,9 @@ class Consent(TimeStampedModel):
 class ConsentPurposeGrant(models.Model):
     """One purpose a consent covers (a small table so that queries work alike on SQLite and PostgreSQL)."""
 
+    # No index of its own: consent_purpose_unique starts with it.
     consent = models.ForeignKey(
-        Consent, on_delete=models.CASCADE, related_name="purpose_grants", verbose_name=_("consent")
+        Consent, on_delete=models.CASCADE, related_name="purpose_grants", verbose_name=_("consent"), db_index=False
     )
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
 
@@ -443,8 +447,13 @@ class HealthcareRequest(TimeStampedModel):
 class HealthcareRequestQuestion(models.Model):
     """A question as asked: the Swedish text is kept so the letter stays as sent if the catalogue changes."""
 
+    # No index of its own: healthcare_request_question_unique starts with it.
     request = models.ForeignKey(
-        HealthcareRequest, on_delete=models.CASCADE, related_name="items", verbose_name=_("questions to healthcare")
+        HealthcareRequest,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("questions to healthcare"),
+        db_index=False,
     )
     question = models.ForeignKey(
         HealthcareQuestion, on_delete=models.PROTECT, related_name="+", verbose_name=_("question")

@@ -20,7 +20,11 @@ from rattvag.accounts.models import Partner, PartnerKind, Role
 from rattvag.audit.services import audit_log
 from rattvag.clients.access import ClientAccess, client_access, visible_clients
 from rattvag.clients.models import Client
-from rattvag.clients.selectors import audit_clients_listed, client_with_access
+from rattvag.clients.selectors import (
+    audit_clients_listed,
+    client_ids_with_visible_protected_identity,
+    client_with_access,
+)
 
 from .checks import USUAL_PARTNER_KINDS, covering_partner, valid_consents
 from .models import (
@@ -349,26 +353,37 @@ def upcoming_consultations(*, user: User, today: datetime.date | None = None) ->
 class ConsultationItemView:
     item: ConsultationCase
     client: Client | None  # shown only while the user still sees the client
-    access: ClientAccess | None
+    shows_identity: bool = False  # the name of a client with protected identity, for those who may see it
 
 
 def consultation_get_for(*, user: User, consultation_id: int) -> tuple[Consultation, list[ConsultationItemView]]:
-    """A consultation with its cases; identified clients are shown only to users who see them (audited)."""
+    """A consultation with its cases; identified clients are shown only to users who see them (audited).
+
+    Who sees which client is asked once for all the cases (the same rules as `client_access`)."""
     consultation = consultations_for(user).filter(pk=consultation_id).first()
     if consultation is None or not may_work_on_consultation(user, consultation):
         raise Http404
     items = list(consultation.cases.select_related("client", "consent", "consent__partner").order_by("pk"))
+    client_ids = {item.client_id for item in items if item.client_id is not None}
+    visible = set(visible_clients(user).filter(pk__in=client_ids).values_list("pk", flat=True)) if client_ids else set()
+    protected = {item.client.pk for item in items if item.client is not None and item.client.protected_identity}
+    sees = client_ids_with_visible_protected_identity(user=user, client_ids=protected & visible)
     views = []
-    shown: list[Client] = []
+    shown: dict[int, Client] = {}
     for item in items:
-        access = client_access(user, item.client) if item.client is not None else None
-        client = item.client if access is not None else None
+        client = item.client if item.client_id in visible else None
         if client is not None:
-            shown.append(client)
-        views.append(ConsultationItemView(item=item, client=client, access=access))
+            shown[client.pk] = client
+        views.append(
+            ConsultationItemView(
+                item=item,
+                client=client,
+                shows_identity=client is not None and (not client.protected_identity or client.pk in sees),
+            )
+        )
     audit_log(actor=user, action="consultation.viewed", obj=consultation, data={"cases": len(items)})
     if shown:
-        audit_clients_listed(user=user, clients=shown)
+        audit_clients_listed(user=user, clients=list(shown.values()))
     return consultation, views
 
 

@@ -154,11 +154,29 @@ def _shown_fields(entry: HeldRecord) -> list[models.Field]:
     return shown
 
 
+# Relations that a related object's __str__ reads (Question: "<questionnaire code>/<code>"), joined with it so
+# that the text of every record costs no query of its own.
+_STR_READS: dict[str, tuple[str, ...]] = {"outcomes.Question": ("questionnaire",)}
+
+
 def _section(entry: HeldRecord, client: Client) -> Section:
+    """One kind of record: its rows, their relations (joined) and many-to-many values (one query each)."""
     model = entry.model
     fields = _shown_fields(entry)
-    related = [f.name for f in fields if f.is_relation and not f.many_to_many]
-    objects = model._default_manager.filter(**{entry.client_lookup: client.pk}).select_related(*related).order_by("pk")
+    related = []
+    for f in fields:
+        if f.is_relation and not f.many_to_many:
+            related.append(f.name)
+            target = f.related_model
+            label = target._meta.label if isinstance(target, type) else ""
+            related.extend(f"{f.name}__{path}" for path in _STR_READS.get(label, ()))
+    many = [f.name for f in fields if f.many_to_many]
+    objects = (
+        model._default_manager.filter(**{entry.client_lookup: client.pk})
+        .select_related(*related)
+        .prefetch_related(*many)
+        .order_by("pk")
+    )
     records = [Record(obj.pk, [_field_value(obj, f) for f in fields]) for obj in objects]
     return Section(model._meta.label, capfirst(str(model._meta.verbose_name_plural)), records)
 

@@ -37,7 +37,10 @@ class MeetingStatus(models.TextChoices):
 class Meeting(TimeStampedModel):
     """A meeting about one client. `status` says whether it was held; `starts_at` is when."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("client"))
+    # No index of its own: meeting_client_starts_idx starts with it.
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("client"), db_index=False
+    )
     case = models.ForeignKey(
         Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings", verbose_name=_("case")
     )
@@ -241,7 +244,10 @@ class Sip(TimeStampedModel):
 class SipVersion(models.Model):
     """One saved revision of a SIP. Never changed after it is written."""
 
-    sip = models.ForeignKey(Sip, on_delete=models.CASCADE, related_name="versions", verbose_name=_("SIP"))
+    # No index of its own: sip_version_unique_number starts with it.
+    sip = models.ForeignKey(
+        Sip, on_delete=models.CASCADE, related_name="versions", verbose_name=_("SIP"), db_index=False
+    )
     number = models.PositiveIntegerField(_("version"))
     created_at = models.DateTimeField(_("saved"), default=timezone.now)
     created_by = models.ForeignKey(

@@ -129,8 +129,9 @@ class AssessedBy(models.TextChoices):
 class LadderAssessment(TimeStampedModel):
     """Where a client stands on the ladder on a day, in someone's judgement."""
 
+    # No index of its own: ladder_assessment_client_idx starts with it.
     client = models.ForeignKey(
-        Client, on_delete=models.CASCADE, related_name="ladder_assessments", verbose_name=_("client")
+        Client, on_delete=models.CASCADE, related_name="ladder_assessments", verbose_name=_("client"), db_index=False
     )
     case = models.ForeignKey(
         Case,
@@ -322,8 +323,13 @@ class QuestionnaireResponse(TimeStampedModel):
 
 
 class Answer(models.Model):
+    # No index of its own: answer_unique_question starts with it.
     response = models.ForeignKey(
-        QuestionnaireResponse, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
+        QuestionnaireResponse,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("response"),
+        db_index=False,
     )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question"))
     value = models.SmallIntegerField(_("value"), null=True, blank=True, help_text=_("Empty: not answered."))

@@ -75,7 +75,10 @@ class PlanVersion(models.Model):
     and the client's agreement (agreed_on, agreed_how).
     """
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("plan"))
+    # No index of its own: plan_version_unique_number starts with it.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("plan"), db_index=False
+    )
     number = models.PositiveIntegerField(_("version"))
     created_at = models.DateTimeField(_("saved"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -159,7 +162,10 @@ class ActivityResult(models.TextChoices):
 class Activity(TimeStampedModel):
     """An activity for a client: planned (planned_on), started (started_on), ended (ended_on)."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="activities", verbose_name=_("client"))
+    # No index of its own: activity_client_type_idx starts with it.
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="activities", verbose_name=_("client"), db_index=False
+    )
     case = models.ForeignKey(
         Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities", verbose_name=_("case")
     )

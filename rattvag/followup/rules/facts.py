@@ -17,12 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import ManyToOneRel, Model, QuerySet
 from django.utils import timezone
 
 from rattvag.certificates.models import Certificate, CertificatePeriod, SgiStatus, UnitCertificateSettings
 from rattvag.certificates.spells import DEFAULT_MAX_GAP, SickLeave, sick_leave_as_of
-from rattvag.consent.models import Consent, HealthcareRequest, HealthcareRequestStatus
+from rattvag.consent.models import Consent, ConsentPurposeGrant, HealthcareRequest, HealthcareRequestStatus
 from rattvag.meetings.models import AgreedAction, Meeting, MeetingStatus, Sip, SipVersion
 from rattvag.plans.models import Activity, Plan, PlanKind, PlanVersion
 
@@ -121,6 +121,33 @@ def _belongs_to_case(case: Case, fact_case_id: int | None) -> bool:
     return fact_case_id is None or fact_case_id == case.pk
 
 
+def attach(parents: Iterable[Model], relation: str, children: Iterable[Model]) -> None:
+    """Give each parent its children, read in one query, where `parent.<relation>.all()` finds them.
+
+    What `prefetch_related` does, without building a queryset for every parent (that costs more than reading
+    the rows when the worklist of a whole unit loads tens of thousands of them). The children are kept as a
+    list in Django's prefetch cache: `.all()` and iterating work; anything else on the relation would query
+    (the rules only iterate)."""
+    parents = list(parents)
+    if not parents:
+        return
+    relation_field = parents[0]._meta.get_field(relation)
+    if not isinstance(relation_field, ManyToOneRel):
+        raise TypeError(f"{relation!r} is not the reverse side of a foreign key")
+    field = relation_field.field  # the foreign key on the child
+    cache_name = field.remote_field.cache_name
+    grouped: dict[object, list[Model]] = {}
+    for child in children:
+        grouped.setdefault(getattr(child, field.attname), []).append(child)
+    for parent in parents:
+        rows = grouped.get(parent.pk, [])
+        for child in rows:
+            field.set_cached_value(child, parent)
+        if not hasattr(parent, "_prefetched_objects_cache"):
+            parent._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+        parent._prefetched_objects_cache[cache_name] = rows  # type: ignore[attr-defined]
+
+
 def load_case_facts(cases: QuerySet[Case]) -> dict[int, CaseFacts]:
     """Facts for every case in the queryset, by case id: one query per kind of fact (at most fifteen), whatever
     the number of cases."""
@@ -134,16 +161,16 @@ def load_case_facts(cases: QuerySet[Case]) -> dict[int, CaseFacts]:
     certificates = list(
         Certificate.objects.filter(client_id__in=client_ids)
         .only("pk", "client_id", "case_id", "issued_on", "received_on")
-        .prefetch_related(Prefetch("periods", queryset=CertificatePeriod.objects.order_by("start", "pk")))
         .order_by("received_on", "pk")
     )
-    sgi_rows = SgiStatus.objects.filter(client_id__in=client_ids).order_by("client_id", "-recorded_on", "-pk")
-    consents = list(
-        Consent.objects.filter(client_id__in=client_ids)
-        .select_related("case")
-        .prefetch_related("purpose_grants")
-        .order_by("given_on", "pk")
+    attach(
+        certificates,
+        "periods",
+        CertificatePeriod.objects.filter(certificate__client_id__in=client_ids).order_by("start", "pk"),
     )
+    sgi_rows = SgiStatus.objects.filter(client_id__in=client_ids).order_by("client_id", "-recorded_on", "-pk")
+    consents = list(Consent.objects.filter(client_id__in=client_ids).select_related("case").order_by("given_on", "pk"))
+    attach(consents, "purpose_grants", ConsentPurposeGrant.objects.filter(consent__client_id__in=client_ids))
     requests = list(
         HealthcareRequest.objects.filter(client_id__in=client_ids)
         .exclude(status=HealthcareRequestStatus.DRAFT)
@@ -183,22 +210,19 @@ def load_case_facts(cases: QuerySet[Case]) -> dict[int, CaseFacts]:
         )
         .order_by("meeting__starts_at", "pk")
     )
-    plans = list(
-        Plan.objects.filter(client_id__in=client_ids, ended_on__isnull=True)
-        .prefetch_related(Prefetch("versions", queryset=PlanVersion.objects.order_by("number")))
-        .order_by("pk")
+    plans = list(Plan.objects.filter(client_id__in=client_ids, ended_on__isnull=True).order_by("pk"))
+    attach(
+        plans,
+        "versions",
+        PlanVersion.objects.filter(plan__client_id__in=client_ids, plan__ended_on__isnull=True).order_by("number"),
     )
-    sips = list(
-        Sip.objects.filter(client_id__in=client_ids, ended_on__isnull=True)
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=SipVersion.objects.only("id", "sip_id", "number", "created_at", "follow_up_on").order_by(
-                    "number"
-                ),
-            )
-        )
-        .order_by("pk")
+    sips = list(Sip.objects.filter(client_id__in=client_ids, ended_on__isnull=True).order_by("pk"))
+    attach(
+        sips,
+        "versions",
+        SipVersion.objects.filter(sip__client_id__in=client_ids, sip__ended_on__isnull=True)
+        .only("id", "sip_id", "number", "created_at", "follow_up_on")
+        .order_by("number"),
     )
     activities = list(
         Activity.objects.filter(client_id__in=client_ids).select_related("type", "partner").order_by("pk")

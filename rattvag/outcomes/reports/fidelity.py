@@ -18,7 +18,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +25,7 @@ from rattvag.accounts.models import Unit
 from rattvag.followup.evaluation import RuleBook
 from rattvag.followup.rules import RULES, CaseFacts, State, load_case_facts
 from rattvag.followup.rules.consent import CONSENT_BEFORE_HEALTHCARE
+from rattvag.followup.rules.facts import attach
 from rattvag.followup.rules.method import CONTACT_PLAN, SIP, WORK_CAPACITY_FIRST
 from rattvag.followup.rules.sick_leave import ACTIVE_PLAN
 from rattvag.meetings.models import Sip, SipVersion
@@ -160,19 +160,23 @@ class FidelityReport:
 def _with_ended_plans_and_sips(facts: dict[int, CaseFacts]) -> None:
     """Add the plans and SIPs that have ended to the facts (the worklist loads open ones only)."""
     client_ids = {f.case.client_id for f in facts.values()}
+    ended_plans = list(Plan.objects.filter(client_id__in=client_ids, ended_on__isnull=False).order_by("pk"))
+    attach(
+        ended_plans,
+        "versions",
+        PlanVersion.objects.filter(plan__client_id__in=client_ids, plan__ended_on__isnull=False).order_by("number"),
+    )
     plans: dict[int, list[Plan]] = {}
-    for plan in (
-        Plan.objects.filter(client_id__in=client_ids, ended_on__isnull=False)
-        .prefetch_related(Prefetch("versions", queryset=PlanVersion.objects.order_by("number")))
-        .order_by("pk")
-    ):
+    for plan in ended_plans:
         plans.setdefault(plan.client_id, []).append(plan)
+    ended_sips = list(Sip.objects.filter(client_id__in=client_ids, ended_on__isnull=False).order_by("pk"))
+    attach(
+        ended_sips,
+        "versions",
+        SipVersion.objects.filter(sip__client_id__in=client_ids, sip__ended_on__isnull=False).order_by("number"),
+    )
     sips: dict[int, list[Sip]] = {}
-    for sip in (
-        Sip.objects.filter(client_id__in=client_ids, ended_on__isnull=False)
-        .prefetch_related(Prefetch("versions", queryset=SipVersion.objects.order_by("number")))
-        .order_by("pk")
-    ):
+    for sip in ended_sips:
         sips.setdefault(sip.client_id, []).append(sip)
     for case_facts in facts.values():
         client_id = case_facts.case.client_id

@@ -273,7 +273,9 @@ def time_to_outcome_chart(request: HttpRequest, endpoint: str) -> HttpResponse:
 @svg_chart_view
 def fidelity_chart(request: HttpRequest) -> HttpResponse:
     report = _chart_report(request, "fidelity")
-    labels = [label for _code, label in report.measure_labels]
+    # Wrapped like the indicators chart: unwrapped, the long labels and the shares beside the bars leave the
+    # axes no room (matplotlib warns that the layout collapsed and draws an unreadable chart).
+    labels = [textwrap.fill(label, 32) for _code, label in report.measure_labels]
     cells = report.total.measures
     svg = bar_chart_svg(
         title=_("Method fidelity"),

@@ -1,0 +1,190 @@
+"""Every page, list, report, chart and export costs the same number of queries at two data sizes, pinned.
+
+Unit A grows from 2 clients with one record of each kind to 12 clients, client_a holding 6 certificates,
+meetings, plan versions, SIP versions, letters, activities … (tests/test_query_counts_data.py). Each row
+below is one GET request with the exact number of queries it costs at both sizes: a query added to a page
+fails its row, whether it grows with the data (an N+1) or not. Lower the number when a query goes away.
+
+Rows are grouped so that the data is built once per group; the API has its own table in
+tests/test_query_counts_api.py. Covered elsewhere with pinned counts at two sizes, so not repeated here:
+the client list (rattvag/clients/tests/test_views_list.py). Left out: GET addresses that only redirect
+(the home page, stats index, client search and temporary access, the audit staff picker, a new plan when
+one is open), forms that read no client data (login, two-factor, tablet start and thanks, the upload page's
+form is covered through the import list), and the consent document download (a stored file, no list).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_query_counts_data import Endpoint, Url, assert_counts_do_not_grow, period
+
+
+def _client(rest: str = "") -> Url:
+    return lambda g: f"/clients/{g.client_id}/{rest}"
+
+
+def _certificate(rest: str = "") -> Url:
+    return lambda g: f"/clients/{g.client_id}/certificates/{g.ids['certificate']}/{rest}"
+
+
+def _meeting(rest: str = "") -> Url:
+    return lambda g: f"/clients/{g.client_id}/meetings/{g.ids['meeting']}/{rest}"
+
+
+def _plan(rest: str = "") -> Url:
+    return lambda g: f"/clients/{g.client_id}/plans/{g.ids['plan']}/{rest}"
+
+
+def _url(template: str) -> Url:
+    """An address with the ids of client_a's records filled in: {client}, {certificate}, {sip_version} …"""
+    return lambda g: template.format(client=g.client_id, **g.ids)
+
+
+def _mapping(path: str, extra: str = "") -> Url:
+    return lambda g: f"/stats/mapping/{path}?unit=HAL-EB&{extra}{period()}"
+
+
+def _report(path: str, extra: str = "") -> Url:
+    return lambda g: f"/outcomes/{path}?{extra}{period()}"
+
+
+E = Endpoint
+UNIT_A = "group=unit:HAL-EB&"
+GROUPS: dict[str, list[Endpoint]] = {
+    # The client page and its panels, as each role that reaches client_a sees it.
+    "client page": [
+        E("clients:detail", "caseworker", _client(), 65),
+        E("clients:detail (nurse)", "nurse", _client(), 64),
+        E("clients:detail (manager)", "manager", _client(), 65),
+        E("clients:detail (FK officer)", "partner_officer", _client(), 35),
+        E("clients:detail (care unit officer)", "care_officer", _client(), 21),
+        E("clients:create", "caseworker", lambda g: "/clients/new/", 9),
+        E("clients:edit", "caseworker", _client("edit/"), 13),
+        E("clients:close_case", "caseworker", lambda g: f"/clients/{g.client_id}/cases/{g.world.case_a.pk}/close/", 16),
+        E("dsr:extract", "caseworker", lambda g: f"/dsr/clients/{g.client_id}/", 13),
+        E("dsr:extract_pdf", "caseworker", lambda g: f"/dsr/clients/{g.client_id}/extract.pdf", 42),
+        E("dsr:extract_json", "caseworker", lambda g: f"/dsr/clients/{g.client_id}/extract.json", 42),
+    ],
+    "certificates": [
+        E("certificates:overview", "caseworker", _client("certificates/"), 27),
+        E("certificates:overview (FK officer)", "partner_officer", _client("certificates/"), 27),
+        E("certificates:register", "caseworker", _client("certificates/new/"), 15),
+        E("certificates:detail", "caseworker", _certificate(), 16),
+        E("certificates:edit", "caseworker", _certificate("edit/"), 16),
+        E("certificates:diagnosis_lookup", "caseworker", lambda g: "/clients/certificates/diagnosis-lookup?q=F32", 6),
+        E("certificates:care_units", "manager", lambda g: "/clients/certificates/care-units/", 16),
+        E("certificates:care_unit_lookup", "caseworker", lambda g: "/clients/certificates/care-units/lookup?q=V", 6),
+        E("certificates:care_unit_merge", "manager", lambda g: "/clients/certificates/care-units/merge/?q=V", 8),
+    ],
+    "consent and healthcare": [
+        E("consent:client", "caseworker", lambda g: f"/consent/clients/{g.client_id}/", 16),
+        E("consent:client (FK officer)", "partner_officer", lambda g: f"/consent/clients/{g.client_id}/", 16),
+        E("consent:withdraw", "caseworker", lambda g: f"/consent/{g.ids['consent']}/withdraw/", 15),
+        E("consent:replace", "caseworker", lambda g: f"/consent/{g.ids['consent']}/replace/", 16),
+        E("consent:healthcare_new", "caseworker", lambda g: f"/consent/clients/{g.client_id}/healthcare/new/", 10),
+        E("consent:healthcare_detail", "caseworker", lambda g: f"/consent/healthcare/{g.ids['letter']}/", 18),
+        E("consent:healthcare_pdf", "caseworker", lambda g: f"/consent/healthcare/{g.ids['letter']}/letter.pdf", 18),
+        E("consent:partner_home", "partner_officer", lambda g: "/consent/partner/", 16),
+        E("consent:consultation_list", "caseworker", lambda g: "/consent/consultations/", 11),
+        E("consent:consultation_list (FK officer)", "partner_officer", lambda g: "/consent/consultations/", 12),
+        E("consent:consultation_new", "caseworker", lambda g: "/consent/consultations/new/", 10),
+        E("consent:consultation_detail", "caseworker", _url("/consent/consultations/{consultation}/"), 33),
+        E(
+            "consent:consultation_detail (FK officer)",
+            "partner_officer",
+            lambda g: f"/consent/consultations/{g.ids['consultation']}/",
+            22,
+        ),
+        E(
+            "consent:consultation_advice",
+            "partner_officer",
+            lambda g: f"/consent/consultations/{g.ids['consultation']}/cases/{g.ids['consultation_case']}/advice/",
+            15,
+        ),
+    ],
+    "meetings, SIP, plans and activities": [
+        E("meetings:list", "caseworker", _client("meetings/"), 16),
+        E("meetings:list (FK officer)", "partner_officer", _client("meetings/"), 17),
+        E("meetings:new", "caseworker", _client("meetings/new/"), 15),
+        E("meetings:detail", "caseworker", _meeting(), 20),
+        E("meetings:edit", "caseworker", _meeting("edit/"), 16),
+        E("meetings:invitation", "caseworker", _meeting("invitation/"), 16),
+        E("meetings:invitation_pdf", "caseworker", _meeting("invitation.pdf"), 16),
+        E("meetings:sip", "caseworker", _client("sip/"), 18),
+        E("meetings:sip_edit", "caseworker", _client("sip/new-version/"), 18),
+        E("meetings:sip_version", "caseworker", _url("/clients/{client}/sip/versions/{sip_version}/"), 17),
+        E(
+            "meetings:sip_version_pdf",
+            "caseworker",
+            lambda g: f"/clients/{g.client_id}/sip/versions/{g.ids['sip_version']}/sip.pdf",
+            15,
+        ),
+        E("plans:list", "caseworker", _client("plans/"), 16),
+        E("plans:detail", "caseworker", _plan(), 16),
+        E("plans:revise", "caseworker", _plan("new-version/"), 15),
+        E("plans:version", "caseworker", _plan("versions/1/"), 15),
+        E("plans:pdf", "caseworker", _plan("versions/1/plan.pdf"), 15),
+        E("plans:activities", "caseworker", _client("activities/"), 14),
+        E("plans:activity_new", "caseworker", _client("activities/new/"), 16),
+        E("plans:activity_edit", "caseworker", _url("/clients/{client}/activities/{activity}/edit/"), 17),
+        E("outcomes:ladder_assess", "caseworker", lambda g: f"/outcomes/clients/{g.client_id}/ladder/", 16),
+        E("outcomes:ladder_chart", "caseworker", lambda g: f"/outcomes/clients/{g.client_id}/ladder.svg", 15),
+        E(
+            "outcomes:questionnaire_enter",
+            "caseworker",
+            lambda g: f"/outcomes/clients/{g.client_id}/questionnaires/end/",
+            24,
+        ),
+    ],
+    "worklist, rules and imports": [
+        E("followup:worklist", "caseworker", lambda g: "/worklist/", 30),
+        E("followup:worklist (manager)", "manager", lambda g: "/worklist/", 32),
+        E("followup:rules", "manager", lambda g: "/worklist/rules/", 9),
+        E("followup:rule_edit", "manager", lambda g: f"/worklist/rules/{g.world.unit_a.pk}/active_plan/", 9),
+        E("imports:upload", "caseworker", lambda g: "/imports/", 10),
+        E("imports:job", "caseworker", lambda g: f"/imports/{g.ids['import_job']}/", 7),
+        E("imports:job_status", "caseworker", lambda g: f"/imports/{g.ids['import_job']}/status/", 7),
+    ],
+    "mapping and aggregates": [
+        E("stats:mapping", "manager", _mapping(""), 21),
+        E("stats:mapping (analyst)", "analyst", _mapping(""), 21),
+        E("stats:mapping_chart", "manager", _mapping("chart/chapters.svg"), 21),
+        E("stats:mapping_export", "manager", _mapping("export/"), 21),
+        E("stats:mapping_export (csv)", "manager", _mapping("export/", "format=csv&table=sgi&"), 21),
+        E("stats:mapping_clients", "manager", _mapping("clients/", "figure=headline:total&"), 31),
+        E("stats:mapping_clients_export", "manager", _mapping("clients/export/", "figure=headline:total&"), 30),
+        E("stats:aggregate", "aggregate_viewer", lambda g: f"/stats/aggregate/?{period()}", 18),
+        E("stats:aggregate (analyst)", "analyst", lambda g: f"/stats/aggregate/?group_by=unit&{period()}", 18),
+        E("stats:aggregate_chart", "aggregate_viewer", lambda g: f"/stats/aggregate/chart/chapters.svg?{period()}", 18),
+        E("stats:aggregate_export", "aggregate_viewer", lambda g: f"/stats/aggregate/export/?{period()}", 18),
+    ],
+    "outcome reports": [
+        E("outcomes:reports", "manager", lambda g: "/outcomes/", 6),
+        E("outcomes:movement", "manager", _report("movement/"), 15),
+        E("outcomes:movement_chart", "manager", _report("movement/chart.svg", UNIT_A), 9),
+        E("outcomes:indicators", "manager", _report("indicators/"), 16),
+        E("outcomes:indicators_chart", "manager", _report("indicators/chart.svg", UNIT_A), 10),
+        E("outcomes:time_to_outcome", "manager", _report("time-to-outcome/"), 17),
+        E("outcomes:time_to_outcome_chart", "manager", _report("time-to-outcome/outcome.svg", UNIT_A), 11),
+        E("outcomes:fidelity", "manager", _report("fidelity/"), 33),
+        E("outcomes:fidelity_chart", "manager", _report("fidelity/chart.svg", UNIT_A), 27),
+        E("outcomes:summary", "manager", _report("summary/"), 24),
+        E("outcomes:summary (all units)", "aggregate_viewer", _report("summary/", "group=all&"), 28),
+        E("outcomes:summary_xlsx", "manager", _report("summary.xlsx", UNIT_A), 24),
+        E("outcomes:summary_pdf", "manager", _report("summary.pdf", UNIT_A), 24),
+    ],
+    "audit log": [
+        E("audit:review", "manager", lambda g: "/audit/", 14),
+        E("audit:client_lookup", "manager", lambda g: "/audit/clients/", 6),
+        E("audit:client", "manager", lambda g: f"/audit/clients/{g.client_id}/", 18),
+        E("audit:client_extract", "manager", lambda g: f"/audit/clients/{g.client_id}/extract.csv", 14),
+        E("audit:user", "manager", lambda g: f"/audit/users/{g.world.caseworker.pk}/", 18),
+        E("audit:event", "manager", lambda g: f"/audit/events/{g.ids['event']}/", 16),
+    ],
+}
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_pages_cost_the_same_number_of_queries_at_both_sizes(world, login_as, group):
+    assert_counts_do_not_grow(world, login_as, GROUPS[group])

@@ -149,7 +149,7 @@ GROUPS: dict[str, list[Endpoint]] = {
     "mapping and aggregates": [
         E("stats:mapping", "manager", _mapping(""), 21),
         E("stats:mapping (analyst)", "analyst", _mapping(""), 21),
-        E("stats:mapping_chart", "manager", _mapping("chart/chapters.svg"), 21),
+        E("stats:mapping_chart", "manager", _mapping("chart/chapters.svg"), 11),
         E("stats:mapping_export", "manager", _mapping("export/"), 21),
         E("stats:mapping_export (csv)", "manager", _mapping("export/", "format=csv&table=sgi&"), 21),
         E("stats:mapping_clients", "manager", _mapping("clients/", "figure=headline:total&"), 31),

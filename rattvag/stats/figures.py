@@ -723,6 +723,24 @@ class FigureQuery:
         tables.append(self.care_unit_completeness() if with_care_unit_completeness else self.completeness())
         return tables
 
+    def table(self, key: str) -> RawTable | None:
+        """One table alone (a chart of the mapping needs no other), or None for an unknown key."""
+        compute = {
+            HEADLINE: self.headline,
+            SGI: self.sgi,
+            CHAPTERS_TABLE: self.chapters,
+            CODES: self.codes,
+            CARE_UNITS: self.care_units,
+            DEGREE: self.degree,
+            SPELL_LENGTH: self.spell_length,
+            AGE: self.age,
+            SEX: self.sex,
+            NEW_SPELLS_TABLE: self.new_spells,
+            COMPLETENESS: self.completeness,
+            CARE_UNIT_COMPLETENESS: self.care_unit_completeness,
+        }.get(key)
+        return compute() if compute is not None else None
+
     # -- the clients behind one cell (for the client lists of the mapping) --
 
     def members(self, table: str, column: str, *, row: str = "") -> set[int]:

@@ -30,6 +30,7 @@ from rattvag.clients.selectors import audit_clients_listed, client_ids_with_visi
 
 from .figures import (
     CARE_UNIT_COMPLETENESS,
+    COMPLETENESS,
     GROUP_BY_MUNICIPALITY,
     GROUP_BY_UNIT,
     TOTAL,
@@ -176,8 +177,11 @@ def _unit_mapping_from_aggregates(*, scope: list[Unit], unit: Unit, params: Para
     return {key: single_row(table, unit.code) for key, table in by_unit.items()}
 
 
-def mapping_for(*, user: User, unit_code: str | None, params: Params, protect: bool = False) -> Dashboard:
-    """The mapping of one unit (404 when the user may not see it).
+def mapping_for(
+    *, user: User, unit_code: str | None, params: Params, protect: bool = False, only: str | None = None
+) -> Dashboard:
+    """The mapping of one unit (404 when the user may not see it); with `only`, of that table alone where the
+    figures allow it (exact counts: every table stands alone; suppressed counts are protected across tables).
 
     Unit staff see exact counts. Analysts, and exports protected for sharing outside the unit, get the unit's row
     of the aggregates (analysts: of their municipalities; a protected export: of every municipality, as the
@@ -199,7 +203,11 @@ def mapping_for(*, user: User, unit_code: str | None, params: Params, protect: b
             unit=unit,
         )
     query = FigureQuery(units=[unit], group_by=GROUP_BY_UNIT, params=params)
-    raw = query.tables(with_care_unit_completeness=True)
+    if only is not None:
+        one = query.table(only)
+        raw = [one] if one is not None and only != COMPLETENESS else []
+    else:
+        raw = query.tables(with_care_unit_completeness=True)
     return Dashboard(
         params=params,
         group_by=GROUP_BY_UNIT,

@@ -209,3 +209,15 @@ def test_query_count_does_not_grow_with_the_clients(unit_a: MappingWorld, add_cl
     many = count_queries()
     assert few == many
     assert many <= 16, many
+
+
+def test_one_table_alone_is_the_same_as_in_the_whole_mapping(unit_a: MappingWorld) -> None:
+    """A chart computes only its own table (mapping_for(only=…)): it must show what the page shows."""
+    whole = mapping_for(user=unit_a.world.manager, unit_code=None, params=DEFAULT)
+    assert len(whole.tables) > 5
+    for key, table in whole.tables.items():
+        alone = mapping_for(user=unit_a.world.manager, unit_code=None, params=DEFAULT, only=key)
+        assert list(alone.tables) == [key]
+        assert alone.tables[key] == table, key
+    assert mapping_for(user=unit_a.world.manager, unit_code=None, params=DEFAULT, only="completeness").tables == {}
+    assert mapping_for(user=unit_a.world.manager, unit_code=None, params=DEFAULT, only="no-such-table").tables == {}

@@ -148,6 +148,12 @@ class _System:
         # Each line's entries, cheapest to hide first (values never change).
         self.by_order = {node: sorted(indices, key=self._order) for node, indices in self.incident.items()}
         self.hidden_in: dict[int, int] = dict.fromkeys(self.incident, 0)
+        # Each line's hidden entries: the searches below walk only these (a large table hides few).
+        self.hidden_incident: dict[int, list[int]] = {node: [] for node in self.incident}
+        for index, entry in enumerate(self.entries):
+            if entry.suppressed:
+                for node in {entry.node_a, entry.node_b}:
+                    self.hidden_incident[node].append(index)
         self.protected: set[int] = set()
 
     def hide(self, index: int) -> None:
@@ -157,6 +163,7 @@ class _System:
         entry.suppressed = True
         for node in {entry.node_a, entry.node_b}:
             self.hidden_in[node] += 1
+            self.hidden_incident[node].append(index)
 
     def _can_move(self, entry: _Entry, y_delta: int) -> bool:
         low, high = entry.bounds(self.threshold)
@@ -164,17 +171,19 @@ class _System:
         return low <= new_value <= high
 
     def _path_exists(self, start: int, goal: int, excluded: int) -> bool:
-        """A directed path in the residual graph of hidden entries, not using entry ``excluded``."""
+        """A directed path in the residual graph of hidden entries, not using entry ``excluded``.
+
+        The innermost loop of suppression (national aggregates: tens of thousands of searches over thousands of
+        lines), so _can_move is written out here."""
+        entries, hidden_incident, threshold = self.entries, self.hidden_incident, self.threshold
         seen = {start}
         queue = deque([start])
         while queue:
             node = queue.popleft()
-            for index in self.incident.get(node, ()):
+            for index in hidden_incident.get(node, ()):
                 if index == excluded:
                     continue
-                entry = self.entries[index]
-                if not entry.suppressed:
-                    continue
+                entry = entries[index]
                 # Traversing a -> b increases y; b -> a decreases y.
                 if node == entry.node_a and entry.node_a != entry.node_b:
                     nxt, delta = entry.node_b, 1
@@ -182,7 +191,13 @@ class _System:
                     nxt, delta = entry.node_a, -1
                 else:  # pragma: no cover - node belongs to the entry by construction
                     continue
-                if nxt in seen or not self._can_move(entry, delta):
+                if nxt in seen:
+                    continue
+                new_value = entry.value + entry.sign * delta
+                if entry.primary:  # the bounds of _Entry.bounds
+                    if not 1 <= new_value <= threshold - 1:
+                        continue
+                elif new_value < threshold:
                     continue
                 if nxt == goal:
                     return True

@@ -29,28 +29,6 @@ from typing import Any
 
 from .sql import Dialect, fetch, id_list
 
-SPELL_BUCKETS = (
-    ("0-14", 0, 14),
-    ("15-30", 15, 30),
-    ("31-60", 31, 60),
-    ("61-90", 61, 90),
-    ("91-180", 91, 180),
-    ("181-364", 181, 364),
-    ("365-730", 365, 730),
-    ("731+", 731, None),
-)
-AGE_BANDS = (
-    ("-20", None, 20),
-    ("21-25", 21, 25),
-    ("26-30", 26, 30),
-    ("31-35", 31, 35),
-    ("36-40", 36, 40),
-    ("41-45", 41, 45),
-    ("46-50", 46, 50),
-    ("51-55", 51, 55),
-    ("56-60", 56, 60),
-    ("61+", 61, None),
-)
 MIN_DFA_TEXT = 30
 MAX_DAYS_BACKDATED = 7
 DEFAULT_MAX_GAP = 5
@@ -91,6 +69,9 @@ def _members(d: Dialect, units: str, *, group_by: str, dedup: bool, open_conditi
 
 
 def figures_sql(d: Dialect, unit_ids: list[int], *, group_by: str, dedup: bool, care_unit_rows: bool) -> str:
+    # The buckets are definitions, not computation: the app's own (Inera's Intygsstatistik).
+    from rattvag.stats.figures import AGE_BANDS, SPELL_BUCKETS
+
     units = id_list(unit_ids)
     open_on_d = "c.opened_on <= %(d)s AND (c.closed_on IS NULL OR c.closed_on > %(d)s)"
     open_in_period = "c.opened_on <= %(d)s AND (c.closed_on IS NULL OR c.closed_on > %(s)s)"

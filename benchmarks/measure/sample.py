@@ -40,20 +40,6 @@ ICD_CODES = [
 LONG_TEXT = "Nedsatt koncentration och uthållighet, orkar inte vistas bland andra människor en hel dag."
 
 
-def luhn(nine: str) -> int:
-    total = 0
-    for index, char in enumerate(nine):
-        product = int(char) * (2 if index % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
-    return (10 - total % 10) % 10
-
-
-def personal_number(birth: datetime.date, serial: int, *, coordination: bool = False) -> str:
-    day = birth.day + 60 if coordination else birth.day
-    nine = f"{birth:%y%m}{day:02d}{serial:03d}"
-    return f"{birth:%Y%m}{day:02d}{serial:03d}{luhn(nine)}"
-
-
 @dataclass(frozen=True)
 class SampleWorld:
     """What the sample made: the same fields as ``rattvag.synthetic.selectors.BenchmarkSubjects``."""
@@ -84,6 +70,7 @@ def build_sample(*, clients: int = 300, seed: int = 1, today: datetime.date | No
     )
     from rattvag.clients.models import Case, CaseStatus, Client, Outcome
     from rattvag.consent.models import Consent, ConsentPurpose, ConsentPurposeGrant, HealthcareRequest
+    from rattvag.core.demo import fictional_personal_number
     from rattvag.meetings.models import AgreedAction, Meeting, Sip, SipVersion
     from rattvag.outcomes.models import LadderAssessment, LadderStep
     from rattvag.plans.models import Activity, ActivityType, Plan, PlanVersion
@@ -137,7 +124,7 @@ def build_sample(*, clients: int = 300, seed: int = 1, today: datetime.date | No
     seen: set[str] = set()
     while len(client_rows) < clients:
         birth = datetime.date(1958, 1, 1) + datetime.timedelta(days=rng.randrange(0, 47 * 365))
-        number = personal_number(birth, rng.randrange(1, 1000), coordination=rng.random() < 0.05)
+        number = fictional_personal_number(birth, rng.randrange(1, 1000), coordination=rng.random() < 0.05)
         if number in seen:
             continue
         seen.add(number)

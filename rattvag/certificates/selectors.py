@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
@@ -20,13 +20,31 @@ from rattvag.clients.selectors import client_with_access
 
 from .models import CareUnit, Certificate, CertificatePeriod, Diagnosis, SgiStatus, SgiStatusValue
 from .quality import Finding, QualityInput, check, finding_count
-from .spells import DEFAULT_MAX_GAP, Period, SickLeave, sick_leave_as_of
+from .spells import DEFAULT_MAX_GAP, CertificateSpan, Period, SickLeave, sick_leave_as_of
 
 if TYPE_CHECKING:
     from rattvag.accounts.models import User
 
 EXPIRY_WARNING_DAYS = 14
 COMPLETENESS_ROLES = frozenset({Role.CASEWORKER, Role.UNIT_MANAGER})
+
+
+def certificate_spans_by_client(client_ids: Iterable[int] | QuerySet[Any]) -> dict[int, list[CertificateSpan]]:
+    """Every certificate of these clients as the spell rules see it, from plain values in one query (reports over
+    thousands of clients; no model instances). Certificates without periods are left out, as build_spells
+    ignores them."""
+    rows = (
+        CertificatePeriod.objects.filter(certificate__client_id__in=client_ids)
+        .order_by()
+        .values_list("certificate__client_id", "certificate_id", "certificate__issued_on", "start", "end", "degree")
+    )
+    periods: dict[tuple[int, int, datetime.date], list[Period]] = defaultdict(list)
+    for client_id, certificate_id, issued_on, start, end, degree in rows:
+        periods[(client_id, certificate_id, issued_on)].append(Period(start, end, degree))
+    spans: dict[int, list[CertificateSpan]] = defaultdict(list)
+    for (client_id, certificate_id, issued_on), client_periods in sorted(periods.items()):
+        spans[client_id].append(CertificateSpan(certificate_id, issued_on, tuple(client_periods)))
+    return spans
 
 
 def client_for(*, user: User, client_id: int, for_writing: bool = False) -> tuple[Client, ClientAccess]:

@@ -45,8 +45,8 @@ from rattvag.certificates.models import (
     SgiStatusValue,
     UnitCertificateSettings,
 )
-from rattvag.certificates.selectors import CertificateQuality, quality_of_certificates
-from rattvag.certificates.spells import DEFAULT_MAX_GAP, CertificateSpan, Period, SickLeave, degree_on, sick_leave_as_of
+from rattvag.certificates.selectors import CertificateQuality, certificate_spans_by_client, quality_of_certificates
+from rattvag.certificates.spells import DEFAULT_MAX_GAP, CertificateSpan, SickLeave, degree_on, sick_leave_as_of
 from rattvag.clients.models import Case
 
 # --- what is counted -------------------------------------------------------------------------------------------
@@ -539,18 +539,7 @@ class FigureQuery:
             .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=self.params.start))
             .values("client_id")
         )
-        rows = (
-            CertificatePeriod.objects.filter(certificate__client_id__in=client_ids)
-            .order_by()
-            .values_list("certificate__client_id", "certificate_id", "certificate__issued_on", "start", "end", "degree")
-        )
-        periods: dict[tuple[int, int, datetime.date], list[Period]] = defaultdict(list)
-        for client_id, certificate_id, issued_on, start, end, degree in rows:
-            periods[(client_id, certificate_id, issued_on)].append(Period(start, end, degree))
-        spans: dict[int, list[CertificateSpan]] = defaultdict(list)
-        for (client_id, certificate_id, issued_on), client_periods in sorted(periods.items()):
-            spans[client_id].append(CertificateSpan(certificate_id, issued_on, tuple(client_periods)))
-        return spans
+        return certificate_spans_by_client(client_ids)
 
     _sick_leave_cache: dict[tuple[int, int], SickLeave]
 

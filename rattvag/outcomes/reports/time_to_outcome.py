@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rattvag.accounts.models import Unit
-from rattvag.certificates.models import Certificate, UnitCertificateSettings
+from rattvag.certificates.models import UnitCertificateSettings
+from rattvag.certificates.selectors import certificate_spans_by_client
 from rattvag.certificates.spells import DEFAULT_MAX_GAP, build_spells
 from rattvag.clients.models import Case, CaseStatus, Outcome
 from rattvag.meetings.models import SipVersion
@@ -203,13 +204,10 @@ def _spell_starts(cases: dict[int, Case], as_of: datetime.date) -> dict[int, dat
             "unit_id", "max_gap"
         )
     )
-    certificates: dict[int, list[Certificate]] = {}
-    for certificate in Certificate.objects.filter(client_id__in=client_ids).prefetch_related("periods"):
-        certificates.setdefault(certificate.client_id, []).append(certificate)
+    spans = certificate_spans_by_client(client_ids)
     starts: dict[int, datetime.date] = {}
     for case in cases.values():
-        spans = [c.as_span() for c in certificates.get(case.client_id, [])]
-        spells = build_spells(spans, gaps.get(case.unit_id, DEFAULT_MAX_GAP))
+        spells = build_spells(spans.get(case.client_id, []), gaps.get(case.unit_id, DEFAULT_MAX_GAP))
         last_day = case.closed_on or as_of
         current = next((s for s in spells if s.start <= case.opened_on <= s.end), None)
         later = next((s for s in spells if case.opened_on < s.start <= last_day), None)

@@ -17,3 +17,16 @@ def _default_language():
     """Every test starts in Swedish, whatever language an earlier test left active in this worker."""
     with translation.override("sv"):
         yield
+
+
+@pytest.fixture
+def keeping_figures(settings):
+    """Statistics kept for five minutes, as in production (the test settings compute them for every request)."""
+    from django.core.cache import caches
+
+    from rattvag.core import kept_figures
+
+    settings.RATTVAG_FIGURE_CACHE_SECONDS = 300
+    caches[kept_figures.CACHE_ALIAS].clear()
+    yield
+    caches[kept_figures.CACHE_ALIAS].clear()

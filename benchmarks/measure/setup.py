@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def setup_django(workdir: Path) -> None:
     """Django with the test settings (DEBUG off, the production middleware), on DATABASE_URL or a new SQLite file.
 
-    The test settings differ from production only in what does not touch these measurements: a fast password
-    hasher (nobody logs in with a password here) and tasks run at once.
+    The test settings differ from production in a fast password hasher (nobody logs in with a password here),
+    tasks run at once, and statistics computed for every request: production keeps them a few minutes
+    (``RATTVAG_FIGURE_CACHE_SECONDS``), which would measure a lookup instead of the computation.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(workdir / "private_media"))

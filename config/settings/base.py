@@ -228,6 +228,20 @@ RATTVAG_BASE_URL = os.environ.get("RATTVAG_BASE_URL", "http://127.0.0.1:8000")
 # Statistics leaving a unit: counts from 1 to threshold-1 are shown as "<threshold" (never below 3).
 RATTVAG_SUPPRESSION_THRESHOLD = int(os.environ.get("RATTVAG_SUPPRESSION_THRESHOLD", "5"))
 
+# Statistics (a unit's mapping, the aggregates, the outcome reports) are kept this many seconds once computed, so
+# that a page's dozen charts and a unit's staff share one computation; every page says when its figures were
+# computed (rattvag.core.kept_figures). 0 computes them for every request.
+RATTVAG_FIGURE_CACHE_SECONDS = int(os.environ.get("RATTVAG_FIGURE_CACHE_SECONDS", "300"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # In each server process's memory: a worker computes a set of figures at most once per keeping time.
+    "figures": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+}
+
 # Retention (gallring, SoL 12 kap. 1 §; socialtjänstförordningen 7 kap.): docs/retention.md
 RATTVAG_RETENTION_YEARS = int(os.environ.get("RATTVAG_RETENTION_YEARS", "5"))
 RATTVAG_RETENTION_RESEARCH_DAYS = (5, 15, 25)

@@ -12,6 +12,10 @@ RATTVAG_DEMO_MAY_SKIP_2FA = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# Statistics computed for every request, so a test sees the records it has just written; the tests of keeping
+# switch it on themselves.
+RATTVAG_FIGURE_CACHE_SECONDS = 0
+
 # Tasks run at once in the test process; tests of the database backend override this themselves.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

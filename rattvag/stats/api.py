@@ -84,12 +84,19 @@ class UnitOut(Schema):
     name: str
 
 
+COMPUTED_AT = (
+    "When the figures were computed: they are kept for a few minutes (the server's RATTVAG_FIGURE_CACHE_SECONDS), "
+    "so what was recorded after this shows when they are computed again."
+)
+
+
 class MappingOut(Schema):
     unit: UnitOut
     period_start: datetime.date
     period_end: datetime.date
     suppression: SuppressionOut
     tables: list[TableOut]
+    computed_at: datetime.datetime = Field(description=COMPUTED_AT)
 
 
 class AggregateOut(Schema):
@@ -99,6 +106,7 @@ class AggregateOut(Schema):
     suppression: SuppressionOut
     groups: list[CategoryOut]
     tables: list[TableOut]
+    computed_at: datetime.datetime = Field(description=COMPUTED_AT)
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------
@@ -125,6 +133,7 @@ def dashboard_json(dashboard: Dashboard) -> dict[str, Any]:
         "period_end": dashboard.params.reference_date,
         "suppression": _suppression(dashboard),
         "tables": [table.as_json() for table in dashboard.tables.values()],
+        "computed_at": dashboard.computed_at,
     }
     if dashboard.unit is not None:
         body["unit"] = {"code": dashboard.unit.code, "name": dashboard.unit.name}

@@ -27,6 +27,7 @@ from rattvag.audit.services import ActingFor, audit_log_many
 from rattvag.clients.access import visible_clients
 from rattvag.clients.models import Case, Client
 from rattvag.clients.selectors import audit_clients_listed, client_ids_with_visible_protected_identity
+from rattvag.core import kept_figures
 
 from .figures import (
     CARE_UNIT_COMPLETENESS,
@@ -126,6 +127,7 @@ class Dashboard:
     rule: SuppressionRule | None
     unit: Unit | None = None  # the mapping's unit
     caseworker: User | None = None
+    computed_at: datetime.datetime | None = None  # when the figures were computed (they may be kept a while)
 
     @property
     def suppressed(self) -> bool:
@@ -147,8 +149,16 @@ def _caseworker(unit: Unit, caseworker_id: int | None) -> User | None:
     return caseworker
 
 
-def _hierarchy(units: list[Unit], params: Params) -> tuple[dict[str, PublishedTable], dict[str, PublishedTable]]:
-    """The aggregates per unit and per municipality, suppressed together (one computation for both)."""
+Hierarchy = tuple[dict[str, PublishedTable], dict[str, PublishedTable]]
+
+
+def _hierarchy(units: list[Unit], params: Params) -> kept_figures.Kept[Hierarchy]:
+    """The aggregates per unit and per municipality, suppressed together (one computation for both), kept a while."""
+    parts = ("hierarchy", tuple(u.pk for u in units), params, default_rule())
+    return kept_figures.kept(parts, lambda: _compute_hierarchy(units, params))
+
+
+def _compute_hierarchy(units: list[Unit], params: Params) -> Hierarchy:
     query = FigureQuery(units=units, group_by=GROUP_BY_UNIT, params=params, one_unit_per_municipality=True)
     municipalities: list[Category] = []
     index: dict[int, int] = {}
@@ -170,11 +180,37 @@ def _statistics_params(params: Params) -> Params:
     return Params(start=params.start, reference_date=params.reference_date)
 
 
-def _unit_mapping_from_aggregates(*, scope: list[Unit], unit: Unit, params: Params) -> dict[str, PublishedTable]:
+def _unit_mapping_from_aggregates(
+    *, scope: list[Unit], unit: Unit, params: Params
+) -> tuple[dict[str, PublishedTable], datetime.datetime]:
     """The unit's row of the aggregates of ``scope``: what an analyst or a shared export shows is exactly what the
     aggregate pages show, so that comparing them reveals nothing more."""
-    by_unit, _by_municipality = _hierarchy(scope, _statistics_params(params))
-    return {key: single_row(table, unit.code) for key, table in by_unit.items()}
+    hierarchy = _hierarchy(scope, _statistics_params(params))
+    by_unit, _by_municipality = hierarchy.value
+    return {key: single_row(table, unit.code) for key, table in by_unit.items()}, hierarchy.computed_at
+
+
+def _unit_tables(unit: Unit, params: Params, only: str | None) -> kept_figures.Kept[dict[str, PublishedTable]]:
+    """A unit's exact figures. A chart asks for one table: taken from the whole mapping when that is kept (the
+    page has just computed it), else computed alone."""
+    whole = ("mapping", unit.pk, params)
+    if only is not None:
+        found: kept_figures.Kept[dict[str, PublishedTable]] | None = kept_figures.peek(whole)
+        if found is not None and only in found.value:
+            return found
+        query = FigureQuery(units=[unit], group_by=GROUP_BY_UNIT, params=params)
+
+        def one_table() -> dict[str, PublishedTable]:
+            one = query.table(only)
+            raw = [one] if one is not None and only != COMPLETENESS else []
+            return publish(raw, rule=None, total_label=_("Total"))
+
+        return kept_figures.kept(("mapping-table", unit.pk, params, only), one_table)
+    query = FigureQuery(units=[unit], group_by=GROUP_BY_UNIT, params=params)
+    return kept_figures.kept(
+        whole,
+        lambda: publish(query.tables(with_care_unit_completeness=True), rule=None, total_label=_("Total")),
+    )
 
 
 def mapping_for(
@@ -194,28 +230,26 @@ def mapping_for(
         if user.role == Role.ANALYST and (params.caseworker_id is not None or params.degree is not None):
             raise Http404
         scope = aggregate_units_for(user=user) if user.role == Role.ANALYST else _all_units()
+        tables, computed_at = _unit_mapping_from_aggregates(scope=scope, unit=unit, params=params)
         return Dashboard(
             params=_statistics_params(params),
             group_by=GROUP_BY_UNIT,
             units=[unit],
-            tables=_unit_mapping_from_aggregates(scope=scope, unit=unit, params=params),
+            tables=tables,
             rule=rule,
             unit=unit,
+            computed_at=computed_at,
         )
-    query = FigureQuery(units=[unit], group_by=GROUP_BY_UNIT, params=params)
-    if only is not None:
-        one = query.table(only)
-        raw = [one] if one is not None and only != COMPLETENESS else []
-    else:
-        raw = query.tables(with_care_unit_completeness=True)
+    kept = _unit_tables(unit, params, only)
     return Dashboard(
         params=params,
         group_by=GROUP_BY_UNIT,
         units=[unit],
-        tables=publish(raw, rule=None, total_label=_("Total")),
+        tables=kept.value,
         rule=None,
         unit=unit,
         caseworker=caseworker,
+        computed_at=kept.computed_at,
     )
 
 
@@ -230,13 +264,15 @@ def aggregate_for(*, user: User, group_by: str, params: Params) -> Dashboard:
     if group_by not in GROUPINGS:
         raise Http404
     params = _statistics_params(params)
-    by_unit, by_municipality = _hierarchy(units, params)
+    hierarchy = _hierarchy(units, params)
+    by_unit, by_municipality = hierarchy.value
     return Dashboard(
         params=params,
         group_by=group_by,
         units=units,
         tables=by_unit if group_by == GROUP_BY_UNIT else by_municipality,
         rule=default_rule(),
+        computed_at=hierarchy.computed_at,
     )
 
 

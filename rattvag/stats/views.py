@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from rattvag.accounts.models import Role
+from rattvag.core import kept_figures
 
 from . import exports, selectors
 from .charts import svg_chart_view, svg_response
@@ -130,6 +131,8 @@ def _header_rows(dashboard: selectors.Dashboard) -> list[tuple[str, str]]:
         )
     else:
         rows.append((_("Small counts"), _("Shown (not for sharing outside the unit)")))
+    if dashboard.computed_at is not None:
+        rows.append((_("Figures computed"), timezone.localtime(dashboard.computed_at).strftime("%Y-%m-%d %H:%M")))
     rows.append((_("Created"), timezone.localtime().strftime("%Y-%m-%d %H:%M")))
     return rows
 
@@ -221,6 +224,7 @@ def mapping(request: HttpRequest) -> HttpResponse:
         "by_care_unit": by_care_unit,
         "export_query": query,
         "period_text": _period_text(params),
+        "computed_note": _computed_note(dashboard),
         "may_protect": dashboard.rule is None,
     }
     if by_care_unit:
@@ -230,6 +234,10 @@ def mapping(request: HttpRequest) -> HttpResponse:
         context["completeness_chart_url"] = chart_url(CARE_UNIT_COMPLETENESS)
         context["completeness_chart_alt"] = chart_alt(completeness)
     return render(request, "stats/mapping.html", context)
+
+
+def _computed_note(dashboard: selectors.Dashboard) -> str:
+    return kept_figures.computed_note(dashboard.computed_at) if dashboard.computed_at is not None else ""
 
 
 def _period_text(params: Params) -> str:
@@ -436,6 +444,7 @@ def aggregate(request: HttpRequest) -> HttpResponse:
         "sections": _figure_sections(dashboard, AGGREGATE_ORDER, chart_url=chart_url, clients_url=None, standing=False),
         "export_query": query,
         "period_text": _period_text(params),
+        "computed_note": _computed_note(dashboard),
         "rule": dashboard.rule,
         "secondary_marker": SECONDARY_MARKER,
         "group_label": _("Municipality") if group_by == "municipality" else _("Unit"),

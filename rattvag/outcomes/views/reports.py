@@ -7,6 +7,7 @@ as a table beside a chart. Reports hold no person, so the aggregate viewer sees 
 
 from __future__ import annotations
 
+import datetime
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,9 +17,11 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from rattvag.core import kept_figures
 from rattvag.stats.charts import bar_chart_svg, line_chart_svg, svg_chart_view, svg_response
 
 from .. import exports
@@ -48,6 +51,7 @@ EXTRA_FIELDS = {
 class ReportRequest:
     form: ReportFilterForm
     report: Any | None  # None when the filter form has errors
+    computed_at: datetime.datetime | None = None
 
     @property
     def query(self) -> str:
@@ -98,7 +102,12 @@ def _build(request: HttpRequest, kind: str) -> ReportRequest:
         "fidelity": lambda: fidelity_report(group=group, period=period),
         "summary": lambda: summary_report(group=group, period=period),
     }
-    return ReportRequest(form=form, report=builders[kind]())
+    # Reports count whole units over periods: kept a few minutes (labelled on the page), so that the page and its
+    # charts, and the unit's staff, share one computation. Open cases are judged as of today, hence the date.
+    extra = tuple(str(cleaned.get(name) or "") for name in EXTRA_FIELDS[kind])
+    parts = ("report", kind, group, period, extra, timezone.localdate())
+    kept = kept_figures.kept(parts, builders[kind])
+    return ReportRequest(form=form, report=kept.value, computed_at=kept.computed_at)
 
 
 def _page(request: HttpRequest, kind: str, template: str) -> HttpResponse:
@@ -111,6 +120,7 @@ def _page(request: HttpRequest, kind: str, template: str) -> HttpResponse:
         "query": built.query,
         "kind": kind,
         "suppression_note": exports.suppression_note(),
+        "computed_note": kept_figures.computed_note(built.computed_at) if built.computed_at else "",
     }
     return render(request, template, context)
 

@@ -206,20 +206,25 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
 # --- charts (images beside the tables; the numbers are in the tables) ------------------------------
 
 
-def _chart_report(request: HttpRequest, kind: str) -> Any:
+def _chart(request: HttpRequest, kind: str, draw: Callable[[Any], str], *variant: str) -> HttpResponse:
+    """A report's chart, drawn once for the kept figures it shows (drawing takes longer than looking them up)."""
     built = _build(request, kind)
     if built.report is None:
         raise Http404
-    return built.report
+    parts = ("chart", kind, built.query, variant, built.computed_at)
+    return svg_response(kept_figures.kept(parts, lambda: draw(built.report)).value)
 
 
 @login_required
 @require_GET
 @svg_chart_view
 def movement_chart(request: HttpRequest) -> HttpResponse:
-    report = _chart_report(request, "movement")
+    return _chart(request, "movement", _movement_svg)
+
+
+def _movement_svg(report: Any) -> str:
     labels = [f"{steps:+d}" if steps else "0" for steps, _cell in report.distribution]
-    svg = bar_chart_svg(
+    return bar_chart_svg(
         title=_("Steps moved on the ladder"),
         labels=labels,
         values=[cell.value for _s, cell in report.distribution],
@@ -228,16 +233,18 @@ def movement_chart(request: HttpRequest) -> HttpResponse:
         ylabel=_("Clients"),
         description=_("Clients by steps moved; the same figures are in the table on the page."),
     )
-    return svg_response(svg)
 
 
 @login_required
 @require_GET
 @svg_chart_view
 def indicators_chart(request: HttpRequest) -> HttpResponse:
-    report = _chart_report(request, "indicators")
+    return _chart(request, "indicators", _indicators_svg)
+
+
+def _indicators_svg(report: Any) -> str:
     rows = report.rows
-    svg = bar_chart_svg(
+    return bar_chart_svg(
         title=_("Share meeting each indicator"),
         labels=[textwrap.fill(f"{row.indicator_label} ({row.moment_label.lower()})", 32) for row in rows],
         values=[None if row.share is None else round(row.share * 100, 1) for row in rows],
@@ -247,7 +254,6 @@ def indicators_chart(request: HttpRequest) -> HttpResponse:
         description=_("Share meeting each indicator; targets and intervals are in the table on the page."),
         width=8.0,
     )
-    return svg_response(svg)
 
 
 @login_required
@@ -256,7 +262,10 @@ def indicators_chart(request: HttpRequest) -> HttpResponse:
 def time_to_outcome_chart(request: HttpRequest, endpoint: str) -> HttpResponse:
     if endpoint not in ENDPOINTS:
         raise Http404
-    report = _chart_report(request, "time_to_outcome")
+    return _chart(request, "time_to_outcome", lambda report: _time_to_outcome_svg(report, endpoint), endpoint)
+
+
+def _time_to_outcome_svg(report: Any, endpoint: str) -> str:
     found = next(e for e in report.endpoints if e.code == endpoint)
     series: dict[str, list[tuple[float, float | None]]] = {}
     bands: dict[str, list[tuple[float | None, float | None]]] = {}
@@ -265,7 +274,7 @@ def time_to_outcome_chart(request: HttpRequest, endpoint: str) -> HttpResponse:
             continue
         series[item.label] = [(p.time, p.survival) for p in item.estimate.points]
         bands[item.label] = [(p.low, p.high) for p in item.estimate.points]
-    svg = line_chart_svg(
+    return line_chart_svg(
         title=_("Still waiting for: %(endpoint)s") % {"endpoint": found.label.lower()},
         series=series,
         step=True,
@@ -275,19 +284,21 @@ def time_to_outcome_chart(request: HttpRequest, endpoint: str) -> HttpResponse:
         ylim=(0, 1.02),
         description=_("Kaplan–Meier curves with 95 % bands; medians and counts are in the table on the page."),
     )
-    return svg_response(svg)
 
 
 @login_required
 @require_GET
 @svg_chart_view
 def fidelity_chart(request: HttpRequest) -> HttpResponse:
-    report = _chart_report(request, "fidelity")
+    return _chart(request, "fidelity", _fidelity_svg)
+
+
+def _fidelity_svg(report: Any) -> str:
     # Wrapped like the indicators chart: unwrapped, the long labels and the shares beside the bars leave the
     # axes no room (matplotlib warns that the layout collapsed and draws an unreadable chart).
     labels = [textwrap.fill(label, 32) for _code, label in report.measure_labels]
     cells = report.total.measures
-    svg = bar_chart_svg(
+    return bar_chart_svg(
         title=_("Method fidelity"),
         labels=labels,
         values=[None if c.share is None else round(c.share * 100, 1) for c in cells],
@@ -297,4 +308,3 @@ def fidelity_chart(request: HttpRequest) -> HttpResponse:
         description=_("Share of cases following each method rule; the same figures are in the table on the page."),
         width=8.0,
     )
-    return svg_response(svg)

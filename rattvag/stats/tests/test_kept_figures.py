@@ -119,3 +119,15 @@ def test_figures_are_kept_per_language(keeping_figures: None) -> None:
     with translation.override("en"):
         english = kept_figures.kept(("labels",), lambda: gettext("Total")).value
     assert (swedish, english) == ("Totalt", "Total")
+
+
+def test_a_chart_of_exact_figures_is_never_shown_for_suppressed_ones(
+    keeping_figures: None, unit_a: MappingWorld, login_as: Login
+) -> None:
+    exact = login_as(unit_a.world.caseworker).get(f"/stats/mapping/chart/headline.svg?{Q}")
+    suppressed = login_as(unit_a.world.analyst).get(f"/stats/mapping/chart/headline.svg?{Q}")
+    assert exact.status_code == suppressed.status_code == 200
+    assert "&lt;5" not in exact.content.decode()
+    assert "&lt;5" in suppressed.content.decode()
+    again = login_as(unit_a.world.caseworker).get(f"/stats/mapping/chart/headline.svg?{Q}")
+    assert again.content == exact.content

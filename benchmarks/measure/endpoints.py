@@ -46,6 +46,7 @@ class Endpoint:
     path: str
     baseline: Callable[[], Any]  # the hand-written SQL (timed the same way)
     agreement: Callable[[HttpResponse, Any], Agreement]  # app figures (response) vs baseline result
+    kept: bool = False  # statistics that production keeps a few minutes (rattvag.core.kept_figures)
 
     @property
     def who(self) -> str:
@@ -188,6 +189,7 @@ def endpoints(subjects: Subjects, *, today: datetime.date | None = None) -> list
             f"/stats/mapping/?unit={unit.code}",
             mapping_sql,
             mapping_page_agreement,
+            kept=True,
         ),
         Endpoint(
             "mapping_api",
@@ -196,6 +198,7 @@ def endpoints(subjects: Subjects, *, today: datetime.date | None = None) -> list
             f"/api/v1/stats/mapping?unit={unit.code}",
             mapping_sql,
             json_tables_agreement,
+            kept=True,
         ),
         Endpoint(
             "aggregate_api",
@@ -204,6 +207,7 @@ def endpoints(subjects: Subjects, *, today: datetime.date | None = None) -> list
             "/api/v1/stats/aggregate?group_by=municipality",
             aggregate_sql,
             json_tables_agreement,
+            kept=True,
         ),
         Endpoint("worklist", "Worklist /worklist/", caseworker, "/worklist/", worklist_sql, worklist_agreement),
         Endpoint(
@@ -221,6 +225,7 @@ def endpoints(subjects: Subjects, *, today: datetime.date | None = None) -> list
             f"/outcomes/movement/?{report_query}",
             movement_sql,
             movement_agreement,
+            kept=True,
         ),
         Endpoint(
             "time_to_outcome",
@@ -229,5 +234,6 @@ def endpoints(subjects: Subjects, *, today: datetime.date | None = None) -> list
             f"/outcomes/time-to-outcome/?{report_query}",
             time_to_outcome_sql,
             time_to_outcome_agreement,
+            kept=True,
         ),
     ]

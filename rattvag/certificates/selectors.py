@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,7 +21,7 @@ from rattvag.clients.models import Case, CaseStatus, Client
 from rattvag.clients.selectors import client_with_access
 
 from .models import CareUnit, Certificate, CertificatePeriod, Diagnosis, SgiStatus, SgiStatusValue
-from .quality import Finding, QualityInput, check, finding_count
+from .quality import MAX_DAYS_BACKDATED, MIN_DFA_TEXT, Finding, QualityInput, check, finding_count
 from .spells import DEFAULT_MAX_GAP, CertificateSpan, Period, SickLeave, sick_leave_as_of
 
 if TYPE_CHECKING:
@@ -45,6 +47,127 @@ def certificate_spans_by_client(client_ids: Iterable[int] | QuerySet[Any]) -> di
     for (client_id, certificate_id, issued_on), client_periods in sorted(periods.items()):
         spans[client_id].append(CertificateSpan(certificate_id, issued_on, tuple(client_periods)))
     return spans
+
+
+@dataclass(frozen=True)
+class SpellSummary:
+    """What the statistics need of one client's spells (with one maximum gap), as the spell rules count them."""
+
+    current_days: int | None = None  # sick-listed days of the spell current on the reference date, if any
+    current_degree: int | None = None  # the degree on the reference date (only when asked for)
+    starts: tuple[tuple[datetime.date, int | None], ...] = ()  # spells starting in the period: (first day, degree)
+
+
+def _days_between(later: str, earlier: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+    return f"({later} - {earlier})"
+
+
+def _degree_on(client: str, day: str) -> str:
+    """The degree on ``day`` as ``degree_on`` decides it: the covering period of the certificate issued last."""
+    return f"""(SELECT dp.degree FROM certificates_certificateperiod dp
+        JOIN certificates_certificate dc ON dc.id = dp.certificate_id
+        WHERE dc.client_id = {client} AND dp.start <= {day} AND dp."end" >= {day}
+        ORDER BY dc.issued_on DESC, dc.id DESC, dp.degree DESC LIMIT 1)"""  # noqa: S608 - column names, no values
+
+
+def _as_date(value: datetime.date | str) -> datetime.date:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def spell_summaries(
+    pairs: QuerySet[Any], *, start: datetime.date, on: datetime.date, with_degrees: bool = False
+) -> dict[tuple[int, int], SpellSummary]:
+    """The current spell on ``on`` and the spells starting from ``start`` to ``on``, for (client, maximum gap) pairs,
+    computed in the database in one statement: the rules of ``spells.sick_leave_as_of`` as gaps and islands.
+
+    ``pairs`` is a values queryset of two columns, the client id and the maximum gap (distinct). Certificates merge
+    into spells over a running maximum of their last days (ordered by first day, last day, id, as ``build_spells``);
+    the current spell's days are the union of its periods (islands again); a spell is current when one of its
+    periods covers ``on``. With ``with_degrees`` the degree on ``on`` and on each new spell's first day are read as
+    ``degree_on`` does (every period covering a spell's day belongs to that spell's certificates). Pairs without
+    a current or new spell are left out.
+    """
+    pairs_sql, pairs_params = pairs.query.sql_with_params()
+    adapt = connection.ops.adapt_datefield_value
+    s, d = adapt(start), adapt(on)
+    before = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
+    degree_current = _degree_on("sp.client_id", "%s") if with_degrees else "NULL"
+    degree_start = _degree_on("sp.client_id", "sp.start") if with_degrees else "NULL"
+    sql = f"""
+WITH pairs (client_id, gap) AS ({pairs_sql}),
+spans AS (
+    SELECT pr.client_id, pr.gap, c.id AS certificate_id, MIN(p.start) AS first_day, MAX(p."end") AS last_day
+    FROM pairs pr
+    JOIN certificates_certificate c ON c.client_id = pr.client_id
+    JOIN certificates_certificateperiod p ON p.certificate_id = c.id
+    GROUP BY pr.client_id, pr.gap, c.id
+),
+marked AS (
+    SELECT client_id, gap, certificate_id, first_day, last_day,
+           MAX(last_day) OVER (PARTITION BY client_id, gap ORDER BY first_day, last_day, certificate_id {before})
+               AS reach
+    FROM spans
+),
+numbered AS (
+    SELECT client_id, gap, certificate_id, first_day, last_day,
+           SUM(CASE WHEN reach IS NULL OR {_days_between("first_day", "reach")} - 1 > gap THEN 1 ELSE 0 END)
+               OVER (PARTITION BY client_id, gap ORDER BY first_day, last_day, certificate_id ROWS UNBOUNDED PRECEDING)
+               AS spell_no
+    FROM marked
+),
+spells AS (
+    SELECT client_id, gap, spell_no, MIN(first_day) AS start, MAX(last_day) AS last_day
+    FROM numbered GROUP BY client_id, gap, spell_no
+),
+around AS (
+    SELECT n.client_id, n.gap, p.id, p.start, p."end",
+           MAX(p."end") OVER (PARTITION BY n.client_id, n.gap ORDER BY p.start, p."end", p.id {before}) AS reach
+    FROM spells sp
+    JOIN numbered n ON n.client_id = sp.client_id AND n.gap = sp.gap AND n.spell_no = sp.spell_no
+    JOIN certificates_certificateperiod p ON p.certificate_id = n.certificate_id
+    WHERE sp.start <= %s AND sp.last_day >= %s
+),
+islands AS (
+    SELECT client_id, gap, start, "end",
+           SUM(CASE WHEN reach IS NULL OR start > reach THEN 1 ELSE 0 END)
+               OVER (PARTITION BY client_id, gap ORDER BY start, "end", id ROWS UNBOUNDED PRECEDING) AS island
+    FROM around
+),
+island_days AS (
+    SELECT client_id, gap, {_days_between('MAX("end")', "MIN(start)")} + 1 AS days,
+           MAX(CASE WHEN start <= %s AND "end" >= %s THEN 1 ELSE 0 END) AS covers
+    FROM islands GROUP BY client_id, gap, island
+),
+current_spells AS (
+    SELECT client_id, gap, SUM(days) AS days FROM island_days
+    GROUP BY client_id, gap HAVING MAX(covers) = 1
+)
+SELECT 1, sp.client_id, sp.gap, NULL, sp.days, {degree_current}
+FROM current_spells sp
+UNION ALL
+SELECT 2, sp.client_id, sp.gap, sp.start, NULL, {degree_start}
+FROM spells sp WHERE sp.start >= %s AND sp.start <= %s
+"""  # noqa: S608 - the SQL is ours; values go as parameters
+    params = [*pairs_params, d, d, d, d, *([d, d] if with_degrees else []), s, d]
+    current: dict[tuple[int, int], tuple[int, int | None]] = {}
+    starts: dict[tuple[int, int], list[tuple[datetime.date, int | None]]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, client_id, gap, first_day, days, degree in cursor.fetchall():
+            if kind == 1:
+                current[(client_id, gap)] = (int(days), degree)
+            else:
+                starts[(client_id, gap)].append((_as_date(first_day), degree))
+    return {
+        key: SpellSummary(
+            current_days=current[key][0] if key in current else None,
+            current_degree=current[key][1] if key in current else None,
+            starts=tuple(sorted(starts.get(key, ()))),
+        )
+        for key in current.keys() | starts.keys()
+    }
 
 
 def client_for(*, user: User, client_id: int, for_writing: bool = False) -> tuple[Client, ClientAccess]:
@@ -170,6 +293,87 @@ def quality_of_certificates(certificates: QuerySet[Certificate]) -> list[Certifi
             ),
         )
         for pk, client_id, care_unit_id, issued_on, impairment, limitation, basis, prognosis in rows
+    ]
+
+
+class CertificateCompleteness(NamedTuple):
+    certificate_id: int
+    client_id: int
+    care_unit_id: int
+    complete: bool  # the quality check finds nothing
+
+
+def _plus_days(day: str, days: int) -> str:
+    if connection.vendor == "sqlite":
+        return f"date({day}, '{days:+d} days')"
+    return f"({day} + {days})"
+
+
+def _has_text(value: str | None) -> bool:
+    """``quality``'s text rule: neither missing nor short once whitespace runs are joined."""
+    return len(" ".join((value or "").split())) >= MIN_DFA_TEXT
+
+
+def _has_basis(value: Any) -> bool:
+    return bool(json.loads(value) if isinstance(value, str) else value)
+
+
+def completeness_of_certificates(certificates: QuerySet[Certificate]) -> list[CertificateCompleteness]:
+    """Whether the quality check finds nothing, for many certificates (statistics): the same verdict as
+    ``finding_count(...) == 0`` in one statement. The database checks what SQL states exactly (a coded diagnosis,
+    periods not backdated, reaching the issue date and without gaps, a prognosis, texts long enough before their
+    whitespace is joined); Python checks the basis and the joined texts of the certificates that pass. By id."""
+    chosen_sql, chosen_params = (
+        certificates.order_by()
+        .values("pk", "client_id", "care_unit_id", "issued_on", "basis", "prognosis")
+        .annotate(impairment=F("functional_impairment"), limitation=F("activity_limitation"))
+        .query.sql_with_params()
+    )
+    before = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
+    sql = f"""
+WITH chosen (id, client_id, care_unit_id, issued_on, basis, prognosis, impairment, limitation) AS ({chosen_sql}),
+ordered AS (
+    SELECT p.certificate_id, p.start, p."end",
+           MAX(p."end") OVER (PARTITION BY p.certificate_id ORDER BY p.start, p."end", p.id {before}) AS reach
+    FROM certificates_certificateperiod p
+    WHERE p.certificate_id IN (SELECT id FROM chosen)
+),
+spans AS (
+    SELECT certificate_id, MIN(start) AS first_day, MAX("end") AS last_day,
+           MAX(CASE WHEN reach IS NOT NULL AND start > {_plus_days("reach", 1)} THEN 1 ELSE 0 END) AS gap
+    FROM ordered GROUP BY certificate_id
+),
+checked AS (
+    SELECT c.id, c.client_id, c.care_unit_id, c.basis, c.impairment, c.limitation,
+           CASE WHEN EXISTS (SELECT 1 FROM certificates_diagnosis dx WHERE dx.certificate_id = c.id AND dx.code <> '')
+                     AND s.certificate_id IS NOT NULL
+                     AND s.first_day >= {_plus_days("c.issued_on", -MAX_DAYS_BACKDATED)}
+                     AND s.last_day >= c.issued_on
+                     AND s.gap = 0
+                     AND c.prognosis <> ''
+                     AND length(c.impairment) >= {MIN_DFA_TEXT}
+                     AND length(c.limitation) >= {MIN_DFA_TEXT}
+                THEN 1 ELSE 0 END AS passes
+    FROM chosen c
+    LEFT JOIN spans s ON s.certificate_id = c.id
+)
+SELECT id, client_id, care_unit_id, passes,
+       CASE WHEN passes = 1 THEN basis END,
+       CASE WHEN passes = 1 THEN impairment END,
+       CASE WHEN passes = 1 THEN limitation END
+FROM checked ORDER BY id
+"""  # noqa: S608 - the SQL is ours; values go as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, chosen_params)
+        rows = cursor.fetchall()
+    return [
+        CertificateCompleteness(
+            pk,
+            client_id,
+            care_unit_id,
+            bool(passes) and _has_basis(basis) and _has_text(impairment) and _has_text(limitation),
+        )
+        for pk, client_id, care_unit_id, passes, basis, impairment, limitation in rows
     ]
 
 

@@ -1,8 +1,9 @@
 """The figures of the unit mapping and of the aggregates, as raw counts per group.
 
 One computation feeds the mapping page, the aggregate page, the charts, the exports and the API. The database
-counts what it can (``values().annotate(Count(..., distinct=True))`` over annotated cases); sick-leave spells need
-the certificate periods, which are loaded in one query and merged with the certificates app's spell rules.
+counts what it can (``values().annotate(Count(..., distinct=True))`` over annotated cases); sick-leave spells and the
+certificate quality check are counted in the database too, by the certificates app's statements that follow its spell
+and quality rules (``spell_summaries``, ``completeness_of_certificates``; tested against the rules in Python).
 Definitions of every figure are in docs/statistics.md; the short version:
 
 * reference date D = the end of the period (at most today); the period runs from its start to D;
@@ -24,12 +25,12 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Substr
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from personnummer import personnummer as pnr_lib
@@ -45,8 +46,13 @@ from rattvag.certificates.models import (
     SgiStatusValue,
     UnitCertificateSettings,
 )
-from rattvag.certificates.selectors import CertificateQuality, certificate_spans_by_client, quality_of_certificates
-from rattvag.certificates.spells import DEFAULT_MAX_GAP, CertificateSpan, SickLeave, degree_on, sick_leave_as_of
+from rattvag.certificates.selectors import (
+    CertificateCompleteness,
+    SpellSummary,
+    completeness_of_certificates,
+    spell_summaries,
+)
+from rattvag.certificates.spells import DEFAULT_MAX_GAP
 from rattvag.clients.models import Case
 
 # --- what is counted -------------------------------------------------------------------------------------------
@@ -210,9 +216,7 @@ def months_between(start: datetime.date, end: datetime.date) -> list[datetime.da
 # --- the computation -------------------------------------------------------------------------------------------
 
 
-@dataclass
-class _ClientSickLeave:
-    spans: list[CertificateSpan] = field(default_factory=list)
+_NO_SPELLS = SpellSummary()
 
 
 class FigureQuery:
@@ -500,15 +504,15 @@ class FigureQuery:
         counts = self._matrix(self._age_sex_classified, lambda r: r["sex"], columns)
         return RawTable(SEX, _("Sex"), IN_METHOD, columns, self.groups, counts, _("Sex"))
 
-    # -- tables from the sick-leave spells (Python over one load of periods) --
+    # -- tables from the sick-leave spells (counted in the database, one statement) --
 
     @cached_property
     def _period_case_rows(self) -> list[tuple[int, int, datetime.date, datetime.date | None, int]]:
         """(client, unit, opened, closed, case) for every case open at some time during the period."""
-        cases = self._cases().filter(opened_on__lte=self.params.reference_date)
-        cases = cases.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=self.params.start))
         return list(
-            cases.order_by("client_id", "pk").values_list("client_id", "unit_id", "opened_on", "closed_on", "pk")
+            self._cases_in_period()
+            .order_by("client_id", "pk")
+            .values_list("client_id", "unit_id", "opened_on", "closed_on", "pk")
         )
 
     def _one_per_municipality(
@@ -531,28 +535,31 @@ class FigureQuery:
         rows = UnitCertificateSettings.objects.filter(unit_id__in=self.unit_ids).values_list("unit_id", "max_gap")
         return dict(rows)
 
-    @cached_property
-    def _spans(self) -> dict[int, list[CertificateSpan]]:
-        client_ids = (
+    def _cases_in_period(self) -> QuerySet[Case]:
+        return (
             self._cases()
             .filter(opened_on__lte=self.params.reference_date)
             .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=self.params.start))
-            .values("client_id")
         )
-        return certificate_spans_by_client(client_ids)
 
-    _sick_leave_cache: dict[tuple[int, int], SickLeave]
+    @cached_property
+    def _spell_summaries(self) -> dict[tuple[int, int], SpellSummary]:
+        """The current and new spells of every client with a case in the period, with the maximum gap of each case's
+        unit, counted in the database (``certificates.selectors.spell_summaries``)."""
+        gap = UnitCertificateSettings.objects.filter(unit_id=OuterRef("unit_id")).values("max_gap")[:1]
+        pairs = (
+            self._cases_in_period()
+            .annotate(gap=Coalesce(Subquery(gap), Value(DEFAULT_MAX_GAP)))
+            .values("client_id", "gap")
+            .distinct()
+            .order_by()
+        )
+        return spell_summaries(
+            pairs, start=self.params.start, on=self.params.reference_date, with_degrees=self.params.degree is not None
+        )
 
-    def sick_leave(self, client_id: int, unit_id: int) -> SickLeave:
-        if not hasattr(self, "_sick_leave_cache"):
-            self._sick_leave_cache = {}
-        gap = self._max_gaps.get(unit_id, DEFAULT_MAX_GAP)
-        key = (client_id, gap)
-        if key not in self._sick_leave_cache:
-            self._sick_leave_cache[key] = sick_leave_as_of(
-                self._spans.get(client_id, []), self.params.reference_date, gap
-            )
-        return self._sick_leave_cache[key]
+    def _spell_summary(self, client_id: int, unit_id: int) -> SpellSummary:
+        return self._spell_summaries.get((client_id, self._max_gaps.get(unit_id, DEFAULT_MAX_GAP)), _NO_SPELLS)
 
     @cached_property
     def _status_members(self) -> dict[str, dict[int, int]]:
@@ -563,7 +570,7 @@ class FigureQuery:
         for client_id, unit_id in self._one_per_municipality(open_on_day):
             if (
                 self.params.degree is not None
-                and self.sick_leave(client_id, unit_id).current_degree != self.params.degree
+                and self._spell_summary(client_id, unit_id).current_degree != self.params.degree
             ):
                 continue
             members[self._unit_group[unit_id]].setdefault(client_id, unit_id)
@@ -577,8 +584,8 @@ class FigureQuery:
         return members
 
     def _spell_bucket_of(self, client_id: int, unit_id: int) -> str | None:
-        current = self.sick_leave(client_id, unit_id).current
-        return spell_bucket(current.days) if current is not None else None
+        days = self._spell_summary(client_id, unit_id).current_days
+        return spell_bucket(days) if days is not None else None
 
     def spell_length(self) -> RawTable:
         columns = [Category(key, _bucket_label(key)) for key, _low, _high in SPELL_BUCKETS]
@@ -601,18 +608,11 @@ class FigureQuery:
 
     def _new_spell_months(self, client_id: int, unit_id: int) -> set[datetime.date]:
         """The months in the period in which a spell of the client started (at the degree filtered on)."""
-        spans = self._spans.get(client_id, [])
-        months = set()
-        for spell in self.sick_leave(client_id, unit_id).spells:
-            if not self.params.start <= spell.start <= self.params.reference_date:
-                continue
-            if self.params.degree is not None:
-                spell_ids = set(spell.certificate_ids)
-                in_spell = [s for s in spans if s.certificate_id in spell_ids]
-                if degree_on(in_spell, spell.start) != self.params.degree:
-                    continue
-            months.add(spell.start.replace(day=1))
-        return months
+        return {
+            first_day.replace(day=1)
+            for first_day, degree in self._spell_summary(client_id, unit_id).starts
+            if self.params.degree is None or degree == self.params.degree
+        }
 
     def new_spells(self) -> RawTable:
         months = months_between(self.params.start, self.params.reference_date)
@@ -636,15 +636,15 @@ class FigureQuery:
     # -- certificate completeness (the certificates app's quality check) --
 
     @cached_property
-    def _period_certificates(self) -> list[tuple[CertificateQuality, bool]]:
+    def _period_certificates(self) -> list[CertificateCompleteness]:
         """The certificates issued in the period of the clients in the method, each with whether the quality check
-        finds nothing (read as plain values: at national scale these are hundreds of thousands)."""
+        finds nothing (decided in the database, one statement: at national scale these are hundreds of thousands)."""
         certificates = Certificate.objects.filter(
             client_id__in=self.status_cases.values("client_id"),
             issued_on__gte=self.params.start,
             issued_on__lte=self.params.reference_date,
         )
-        return [(row, row.findings == 0) for row in quality_of_certificates(certificates)]
+        return completeness_of_certificates(certificates)
 
     def _client_groups(self) -> dict[int, list[str]]:
         groups: dict[int, list[str]] = defaultdict(list)
@@ -658,9 +658,9 @@ class FigureQuery:
         group_index = {g.key: i for i, g in enumerate(self.groups)}
         client_groups = self._client_groups()
         counts = [[0, 0] for _ in self.groups]
-        for certificate, complete in self._period_certificates:
+        for certificate in self._period_certificates:
             for group in client_groups.get(certificate.client_id, []):
-                counts[group_index[group]][0 if complete else 1] += 1
+                counts[group_index[group]][0 if certificate.complete else 1] += 1
         return RawTable(
             COMPLETENESS,
             _("Certificate completeness"),
@@ -678,11 +678,11 @@ class FigureQuery:
         row_index = {r.key: i for i, r in enumerate(rows)}
         in_method = set(self._client_groups())
         counts = [[0, 0] for _ in rows]
-        for certificate, complete in self._period_certificates:
+        for certificate in self._period_certificates:
             if certificate.client_id not in in_method:
                 continue
             row = self._care_unit_column(certificate.care_unit_id)
-            counts[row_index[row]][0 if complete else 1] += 1
+            counts[row_index[row]][0 if certificate.complete else 1] += 1
         return RawTable(
             CARE_UNIT_COMPLETENESS,
             _("Certificate completeness by care unit"),
@@ -797,10 +797,10 @@ class FigureQuery:
     def _certificate_member_ids(self, table: str, column: str, row: str) -> set[int]:
         in_method = set(self._client_groups())
         found = set()
-        for certificate, complete in self._period_certificates:
+        for certificate in self._period_certificates:
             if certificate.client_id not in in_method:
                 continue
-            if column != TOTAL and column != (COMPLETE if complete else WITH_FINDINGS):
+            if column != TOTAL and column != (COMPLETE if certificate.complete else WITH_FINDINGS):
                 continue
             if (
                 table == CARE_UNIT_COMPLETENESS

@@ -20,7 +20,10 @@ The rule (documented for users in docs/statistics.md):
 The check is exact, not a heuristic: a table with margins is a transportation problem, whose constraint matrix is
 totally unimodular, so a hidden cell has a second consistent integer value exactly when it lies on a cycle of
 hidden cells along which the values can move by one within their bounds (a directed cycle in the residual graph
-of the bipartite "row line / column line" graph). ``_is_protected`` searches for that cycle.
+of the bipartite "row line / column line" graph). ``_System.is_protected`` searches for that cycle; every hidden entry
+on a cycle found is protected too, so one search settles many entries. Between hides the engine keeps, in heaps, the
+hidden entries not yet known to be protected and each line's cheapest publishable entry, instead of scanning the
+whole table for them every time; the choices, and so the published tables, are those of the plain scan.
 
 Several tables that publish the same figure (for example the number of sick-listed clients per municipality as
 the row total of every breakdown) must hide it everywhere once one table hides it: ``suppress_linked_tables``.
@@ -30,6 +33,7 @@ municipality's count minus its units' published counts must not give a hidden un
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -147,7 +151,15 @@ class _System:
                 self.incident.setdefault(entry.node_b, []).append(index)
         # Each line's entries, cheapest to hide first (values never change).
         self.by_order = {node: sorted(indices, key=self._order) for node, indices in self.incident.items()}
+        # How far each line's cheapest entries are known to be hidden or zero: hidden entries stay hidden and values
+        # never change, so the first candidate of a line only moves forward.
+        self.next_candidate: dict[int, int] = dict.fromkeys(self.incident, 0)
         self.hidden_in: dict[int, int] = dict.fromkeys(self.incident, 0)
+        # The lines that hide exactly one entry, each with its cheapest candidate, cheapest first. A line hides one
+        # entry only once (hidden entries stay hidden) and its candidate only gets dearer, so the heap is checked
+        # lazily: what no longer holds is dropped or pushed again when it comes to the top.
+        self.lonely: list[tuple[tuple[int, bool, int], int]] = []
+        self.touched: list[tuple[tuple[int, bool, int], int]] = []  # the same for every line that hides an entry
         # Each line's hidden entries: the searches below walk only these (a large table hides few).
         self.hidden_incident: dict[int, list[int]] = {node: [] for node in self.incident}
         for index, entry in enumerate(self.entries):
@@ -155,6 +167,8 @@ class _System:
                 for node in {entry.node_a, entry.node_b}:
                     self.hidden_incident[node].append(index)
         self.protected: set[int] = set()
+        # The hidden entries not yet known to be protected, smallest index first (the order of the exact pass).
+        self.unchecked: list[int] = [index for index, entry in enumerate(self.entries) if entry.suppressed]
 
     def hide(self, index: int) -> None:
         entry = self.entries[index]
@@ -162,24 +176,29 @@ class _System:
             return
         entry.suppressed = True
         for node in {entry.node_a, entry.node_b}:
-            self.hidden_in[node] += 1
+            hidden = self.hidden_in[node] = self.hidden_in[node] + 1
+            if hidden == 1:
+                self._push_candidate(self.lonely, node)
+                self._push_candidate(self.touched, node)
             self.hidden_incident[node].append(index)
+        heapq.heappush(self.unchecked, index)
 
     def _can_move(self, entry: _Entry, y_delta: int) -> bool:
         low, high = entry.bounds(self.threshold)
         new_value = entry.value + entry.sign * y_delta
         return low <= new_value <= high
 
-    def _path_exists(self, start: int, goal: int, excluded: int) -> bool:
-        """A directed path in the residual graph of hidden entries, not using entry ``excluded``.
+    def _path(self, start: int, goal: int, excluded: int) -> list[int] | None:
+        """The entries of a directed path in the residual graph of hidden entries from ``start`` to ``goal``, not
+        using entry ``excluded``; None when there is none.
 
         The innermost loop of suppression (national aggregates: tens of thousands of searches over thousands of
         lines), so _can_move is written out here."""
         entries, hidden_incident, threshold = self.entries, self.hidden_incident, self.threshold
-        seen = {start}
+        came_by: dict[int, int] = {start: -1}  # node -> the entry it was reached through
         queue = deque([start])
         while queue:
-            node = queue.popleft()
+            node = queue.pop()
             for index in hidden_incident.get(node, ()):
                 if index == excluded:
                     continue
@@ -191,7 +210,7 @@ class _System:
                     nxt, delta = entry.node_a, -1
                 else:  # pragma: no cover - node belongs to the entry by construction
                     continue
-                if nxt in seen:
+                if nxt in came_by:
                     continue
                 new_value = entry.value + entry.sign * delta
                 if entry.primary:  # the bounds of _Entry.bounds
@@ -199,29 +218,47 @@ class _System:
                         continue
                 elif new_value < threshold:
                     continue
+                came_by[nxt] = index
                 if nxt == goal:
-                    return True
-                seen.add(nxt)
+                    path = []
+                    while nxt != start:
+                        index = came_by[nxt]
+                        path.append(index)
+                        entry = entries[index]
+                        nxt = entry.node_a if nxt == entry.node_b else entry.node_b
+                    return path
                 queue.append(nxt)
-        return False
+        return None
 
     def is_protected(self, index: int) -> bool:
-        """Hiding more entries only adds ways to move, so an entry once protected stays protected."""
+        """Hiding more entries only adds ways to move, so an entry once protected stays protected.
+
+        A path found closes a cycle of hidden entries along which every one of them can move (each appears once
+        on it, the path being simple), so all of them are protected, not only the one asked about."""
         if index in self.protected:
             return True
         entry = self.entries[index]
-        protected = (self._can_move(entry, 1) and self._path_exists(entry.node_b, entry.node_a, index)) or (
-            self._can_move(entry, -1) and self._path_exists(entry.node_a, entry.node_b, index)
-        )
-        if protected:
-            self.protected.add(index)
-        return protected
+        path = None
+        if self._can_move(entry, 1):
+            path = self._path(entry.node_b, entry.node_a, index)
+        if path is None and self._can_move(entry, -1):
+            path = self._path(entry.node_a, entry.node_b, index)
+        if path is None:
+            return False
+        self.protected.add(index)
+        self.protected.update(path)
+        return True
 
     def _first_candidate(self, node: int) -> int | None:
-        for index in self.by_order.get(node, ()):
-            entry = self.entries[index]
+        order = self.by_order.get(node, ())
+        position = self.next_candidate.get(node, 0)
+        while position < len(order):
+            entry = self.entries[order[position]]
             if not entry.suppressed and entry.value != 0:
-                return index
+                self.next_candidate[node] = position
+                return order[position]
+            position += 1
+        self.next_candidate[node] = position
         return None
 
     def _best(self, nodes: Iterable[int]) -> int | None:
@@ -236,12 +273,41 @@ class _System:
             if best is not None:
                 return best
         # Both lines through the cell are hidden entirely: widen to every line touching a hidden entry.
-        return self._best(node for node, hidden in self.hidden_in.items() if hidden)
+        return self._cheapest(self.touched, lonely_only=False)
+
+    def _push_candidate(self, heap: list[tuple[tuple[int, bool, int], int]], node: int) -> None:
+        candidate = self._first_candidate(node)
+        if candidate is not None:
+            heapq.heappush(heap, (self._order(candidate), node))
+
+    def _cheapest(self, heap: list[tuple[tuple[int, bool, int], int]], *, lonely_only: bool) -> int | None:
+        """The cheapest candidate of the lines in ``heap`` (``_best`` of those lines, kept up to date lazily)."""
+        while heap:
+            (_value, _is_total, index), node = heap[0]
+            if lonely_only and self.hidden_in[node] != 1:
+                heapq.heappop(heap)
+            elif self.entries[index].suppressed:
+                heapq.heappop(heap)
+                self._push_candidate(heap, node)
+            else:
+                return index
+        return None
 
     def _lonely_candidate(self) -> int | None:
         """The smallest publishable entry in a line that hides exactly one entry (which the line's sum would give
         away). None when no such line has a candidate left."""
-        return self._best(node for node, hidden in self.hidden_in.items() if hidden == 1)
+        return self._cheapest(self.lonely, lonely_only=True)
+
+    def _first_unprotected(self) -> int | None:
+        """The hidden entry with the smallest index that is not protected (entries found protected leave the heap
+        for good)."""
+        unchecked = self.unchecked
+        while unchecked:
+            index = unchecked[0]
+            if not self.is_protected(index):
+                return index
+            heapq.heappop(unchecked)
+        return None
 
     def _order(self, index: int) -> tuple[int, bool, int]:
         entry = self.entries[index]
@@ -261,10 +327,7 @@ class _System:
                 self.hide(lonely)
                 continue
             # Exact pass: every hidden entry must lie on a cycle along which it can change.
-            unprotected = next(
-                (i for i, e in enumerate(self.entries) if e.suppressed and not self.is_protected(i)),
-                None,
-            )
+            unprotected = self._first_unprotected()
             if unprotected is None:
                 return
             chosen = self._choose_secondary(unprotected)
@@ -391,14 +454,21 @@ def suppress_linked_tables(
         for i in range(n_rows + 1):
             groups.append([(t, i, widths[t]) for t in range(len(tables))])
     forced: list[set[tuple[int, int]]] = [set() for _ in tables]
-    while True:
-        results = [suppress_table(table, rule=rule, forced=forced[t]) for t, table in enumerate(tables)]
+    results: list[list[list[Cell]]] = []
+    stale = set(range(len(tables)))  # the tables to suppress (again): a table is suppressed anew only when more of
+    while True:  # its cells are forced, since the same table with the same forced cells gives the same result
+        results = [
+            suppress_table(table, rule=rule, forced=forced[t]) if t in stale else results[t]
+            for t, table in enumerate(tables)
+        ]
+        stale = set()
         changed = False
         for group in groups:
             if any(results[t] and results[t][i][j].suppressed for t, i, j in group):
                 for t, i, j in group:
                     if results[t] and not results[t][i][j].suppressed and (i, j) not in forced[t]:
                         forced[t].add((i, j))
+                        stale.add(t)
                         changed = True
         if not changed:
             return results
@@ -526,8 +596,14 @@ def suppress_linked_hierarchies(
         grid = result.children if level == CHILD else result.parents
         return grid[i][j] if grid else None
 
-    while True:
-        results = [suppress_hierarchy(table, parents, rule=rule, forced=forced[t]) for t, table in enumerate(tables)]
+    results: list[HierarchyCells] = []
+    stale = set(range(len(tables)))  # suppressed anew only when more of a table's cells are forced (same input,
+    while True:  # same result)
+        results = [
+            suppress_hierarchy(table, parents, rule=rule, forced=forced[t]) if t in stale else results[t]
+            for t, table in enumerate(tables)
+        ]
+        stale = set()
         changed = False
         for group in links:
             cells = [cells_at(results[t], level, i, j) for t, level, i, j in group]
@@ -535,6 +611,7 @@ def suppress_linked_hierarchies(
                 for (t, level, i, j), cell in zip(group, cells, strict=True):
                     if cell is not None and not cell.suppressed and (level, i, j) not in forced[t]:
                         forced[t].add((level, i, j))
+                        stale.add(t)
                         changed = True
         if not changed:
             return results

@@ -9,13 +9,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .models import MethodRule, UnitRuleSetting
 from .rules import RULES, CaseFacts, Outcome, RuleDefinition, State
-
-if TYPE_CHECKING:
-    from rattvag.clients.models import Case
+from .rules.facts import CaseRow, cycle_collection_paused
 
 
 @dataclass(frozen=True)
@@ -33,7 +30,8 @@ class RuleConfig:
 
 
 class RuleBook:
-    """Every rule with an implementation, and each unit's choices; loaded in two queries."""
+    """Every rule with an implementation, and each unit's choices; loaded in two queries, each unit's
+    configuration worked out once."""
 
     def __init__(self, unit_ids: Iterable[int]) -> None:
         self.rules = [rule for rule in MethodRule.objects.order_by("position", "code") if rule.code in RULES]
@@ -41,6 +39,7 @@ class RuleBook:
         self.settings: dict[tuple[int, int], UnitRuleSetting] = {
             (s.unit_id, s.rule_id): s for s in UnitRuleSetting.objects.filter(unit_id__in=ids)
         }
+        self._configs: dict[int, list[RuleConfig]] = {}
 
     def config(self, rule: MethodRule, unit_id: int) -> RuleConfig:
         definition = RULES[rule.code]
@@ -51,18 +50,23 @@ class RuleBook:
             layers.append(setting.parameters)
         return RuleConfig(rule=rule, definition=definition, enabled=enabled, params=definition.effective(*layers))
 
+    def _unit_configs(self, unit_id: int) -> list[RuleConfig]:
+        configs = self._configs.get(unit_id)
+        if configs is None:
+            configs = self._configs[unit_id] = [self.config(rule, unit_id) for rule in self.rules]
+        return configs
+
     def for_unit(self, unit_id: int, *, enabled_only: bool = True) -> list[RuleConfig]:
-        configs = [self.config(rule, unit_id) for rule in self.rules]
-        return [c for c in configs if c.enabled] if enabled_only else configs
+        configs = self._unit_configs(unit_id)
+        return [c for c in configs if c.enabled] if enabled_only else list(configs)
 
     def by_code(self, code: str, unit_id: int) -> RuleConfig | None:
-        rule = next((r for r in self.rules if r.code == code), None)
-        return self.config(rule, unit_id) if rule is not None else None
+        return next((c for c in self._unit_configs(unit_id) if c.code == code), None)
 
 
 @dataclass(frozen=True)
 class CaseOutcome:
-    case: Case
+    case: CaseRow
     config: RuleConfig
     outcome: Outcome
 
@@ -84,5 +88,6 @@ def pending_outcomes(
     facts: Iterable[CaseFacts], book: RuleBook, today: datetime.date, *, codes: set[str] | None = None
 ) -> list[CaseOutcome]:
     """Due and overdue outcomes, by due date (then the rule's position and the case)."""
-    found = [o for o in evaluate(facts, book, today, codes=codes) if o.outcome.state != State.FULFILLED]
+    with cycle_collection_paused():
+        found = [o for o in evaluate(facts, book, today, codes=codes) if o.outcome.state != State.FULFILLED]
     return sorted(found, key=lambda o: (o.outcome.on or today, o.config.rule.position, o.case.pk))

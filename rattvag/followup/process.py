@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from rattvag.clients.models import Case, CaseStatus
+from rattvag.clients.models import Case
 
 from . import links
 from .evaluation import RuleBook
@@ -181,7 +181,7 @@ def process_map_from_facts(facts: CaseFacts, book: RuleBook, today: datetime.dat
     )
     steps.append(
         Step("outcome", STEP_LABELS["outcome"], StepState.DONE, case.closed_on, note=case.get_outcome_display())
-        if case.status == CaseStatus.CLOSED
+        if case.is_closed
         else Step("outcome", STEP_LABELS["outcome"], StepState.NOT_YET)
     )
     return steps

@@ -151,6 +151,7 @@ def reminders_send(
     report.overdue = len(overdue)
     if not overdue:
         return report
+    case_of = Case.objects.select_related("responsible", "unit").in_bulk({o.case.pk for o in overdue})
     managers_by_unit: dict[int, list[User]] = {}
     for manager in (
         User.objects.filter(role=Role.UNIT_MANAGER, is_active=True, units__cases__status=CaseStatus.OPEN)
@@ -168,15 +169,16 @@ def reminders_send(
         for found in overdue:
             due_on = found.outcome.on
             assert due_on is not None
-            recipients = _recipients(found.case, managers_by_unit)
+            case = case_of[found.case.pk]
+            recipients = _recipients(case, managers_by_unit)
             if not recipients:
                 report.without_recipient += 1
             for person in recipients:
-                key = (person.pk, found.config.rule.pk, found.case.pk, due_on)
+                key = (person.pk, found.config.rule.pk, case.pk, due_on)
                 if key in sent_before:
                     report.already_sent += 1
                     continue
-                if _remind(person=person, found=found, due_on=due_on, base_url=base_url, send=send):
+                if _remind(person=person, case=case, found=found, due_on=due_on, base_url=base_url, send=send):
                     report.sent += 1
                     sent_before.add(key)
                 else:
@@ -189,19 +191,25 @@ def _send_mail(subject: str, body: str, address: str) -> None:
 
 
 def _remind(
-    *, person: User, found: CaseOutcome, due_on: datetime.date, base_url: str, send: Callable[[str, str, str], None]
+    *,
+    person: User,
+    case: Case,
+    found: CaseOutcome,
+    due_on: datetime.date,
+    base_url: str,
+    send: Callable[[str, str, str], None],
 ) -> bool:
-    """Store and send one reminder; False if another run stored it first."""
-    link = f"{base_url.rstrip('/')}{client_page(found.case.client_id)}"
+    """Store and send one reminder about `found` (an outcome of `case`); False if another run stored it first."""
+    link = f"{base_url.rstrip('/')}{client_page(case.client_id)}"
     subject, body = reminder_text(rule=found.config.rule, link=link)
     try:
         with transaction.atomic():
-            reminder = ReminderSent.objects.create(user=person, rule=found.config.rule, case=found.case, due_on=due_on)
+            reminder = ReminderSent.objects.create(user=person, rule=found.config.rule, case=case, due_on=due_on)
             audit_log(
                 actor=None,
                 action="followup.reminder_sent",
-                client_id=found.case.client_id,
-                acting_for=ActingFor(unit=found.case.unit),
+                client_id=case.client_id,
+                acting_for=ActingFor(unit=case.unit),
                 obj=reminder,
                 data={"rule": found.config.rule.code, "recipient_id": person.pk, "due_on": due_on.isoformat()},
             )

@@ -6,26 +6,26 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from rattvag.consent.models import Consent, ConsentPurpose, HealthcareRequest, HealthcareRequestStatus
+from rattvag.consent.models import ConsentPurpose, HealthcareRequestStatus
 
 from .. import links
 from .base import Outcome, State, fulfilled, pending
-from .facts import CaseFacts
+from .facts import CaseFacts, ConsentFact, HealthcareRequestFact
 
 CONSENT_BEFORE_HEALTHCARE = "consent_before_healthcare"
 HEALTHCARE_UNANSWERED = "healthcare_unanswered"
 CONSENT_EXPIRING = "consent_expiring"
 
 
-def _covers_care_unit(consent: Consent, request: HealthcareRequest) -> bool:
+def _covers_care_unit(consent: ConsentFact, request: HealthcareRequestFact) -> bool:
     """The consent names the request's care unit, or every partner organisation of its kind, for contact."""
     names_it = consent.partner_id == request.care_unit_id or (
-        consent.partner_id is None and consent.partner_kind == request.care_unit.kind
+        consent.partner_id is None and consent.partner_kind == request.care_unit_kind
     )
     return names_it and ConsentPurpose.CONTACT_HEALTHCARE in consent.purposes
 
 
-def _covered_on(facts: CaseFacts, request: HealthcareRequest, day: datetime.date) -> bool:
+def _covered_on(facts: CaseFacts, request: HealthcareRequestFact, day: datetime.date) -> bool:
     return any(_covers_care_unit(c, request) and c.is_valid_on(day) for c in facts.consents)
 
 
@@ -78,7 +78,7 @@ def healthcare_unanswered(facts: CaseFacts, params: dict[str, int], today: datet
     )
 
 
-def _renewed(consent: Consent, others: list[Consent]) -> bool:
+def _renewed(consent: ConsentFact, others: list[ConsentFact]) -> bool:
     """Another consent to the same recipient covers each purpose beyond this consent's last day."""
     end = consent.ends_on()
     assert end is not None

@@ -7,11 +7,11 @@ import datetime
 from django.utils.translation import gettext as _
 
 from rattvag.meetings.models import MeetingKind
-from rattvag.plans.models import Activity, ActivityCode
+from rattvag.plans.models import ActivityCode
 
 from .. import links
 from .base import Outcome, fulfilled, pending
-from .facts import CaseFacts, current_version, first_version, local_date
+from .facts import ActivityFact, CaseFacts, local_date
 
 MAPPING_MEETING = "mapping_meeting"
 CONTACT_PLAN = "contact_plan"
@@ -55,8 +55,7 @@ def contact_plan(facts: CaseFacts, params: dict[str, int], today: datetime.date)
     """A written contact plan for every case in the method, within `days` days after the case opened."""
     plan = facts.contact_plan
     if plan is not None:
-        version = first_version(plan)
-        return fulfilled(local_date(version.created_at) if version is not None else None)
+        return fulfilled(local_date(plan.first_version.created_at))
     due_on = facts.case.opened_on + datetime.timedelta(days=params["days"])
     return pending(
         due_on,
@@ -67,7 +66,7 @@ def contact_plan(facts: CaseFacts, params: dict[str, int], today: datetime.date)
     )
 
 
-def _activity_day(activity: Activity) -> datetime.date:
+def _activity_day(activity: ActivityFact) -> datetime.date:
     return activity.started_on or activity.planned_on or local_date(activity.created_at)
 
 
@@ -82,10 +81,10 @@ def agencies_involved_on(facts: CaseFacts, today: datetime.date) -> datetime.dat
     candidates: list[datetime.date] = []
     kinds_seen: set[str] = set()
     for activity in sorted(
-        (a for a in facts.activities if a.ended_on is None and a.partner is not None), key=_activity_day
+        (a for a in facts.activities if a.ended_on is None and a.partner_id is not None), key=_activity_day
     ):
-        assert activity.partner is not None
-        kinds_seen.add(activity.partner.kind)
+        assert activity.partner_kind is not None
+        kinds_seen.add(activity.partner_kind)
         if len(kinds_seen) >= 2:
             candidates.append(_activity_day(activity))
             break
@@ -95,7 +94,7 @@ def agencies_involved_on(facts: CaseFacts, today: datetime.date) -> datetime.dat
             continue
         organisations.add(action.responsible_partner_id)
         if len(organisations) >= 2:
-            candidates.append(local_date(action.meeting.starts_at))
+            candidates.append(local_date(action.meeting_starts_at))
             break
     return min(candidates) if candidates else None
 
@@ -104,8 +103,7 @@ def sip_when_agencies(facts: CaseFacts, params: dict[str, int], today: datetime.
     """A SIP when two or more agencies have interventions, within `days` days after the second joined."""
     sip = facts.sip
     if sip is not None:
-        version = first_version(sip)
-        return fulfilled(local_date(version.created_at) if version is not None else None)
+        return fulfilled(local_date(sip.first_version.created_at))
     involved_on = agencies_involved_on(facts, today)
     if involved_on is None:
         return None
@@ -118,7 +116,7 @@ def sip_when_agencies(facts: CaseFacts, params: dict[str, int], today: datetime.
     )
 
 
-def _offered_on(activity: Activity) -> datetime.date:
+def _offered_on(activity: ActivityFact) -> datetime.date:
     days = [d for d in (activity.planned_on, activity.started_on, activity.ended_on) if d is not None]
     return min(days) if days else local_date(activity.created_at)
 
@@ -156,8 +154,7 @@ def plan_follow_up(facts: CaseFacts, params: dict[str, int], today: datetime.dat
     plan = facts.active_plan
     if plan is None:
         return None
-    version = current_version(plan)
-    follow_up_on = getattr(version, "follow_up_on", None)
+    follow_up_on = plan.current_version.follow_up_on
     if follow_up_on is None:
         return None
     window_start = follow_up_on - datetime.timedelta(days=params["notice_days"])

@@ -10,7 +10,7 @@ from rattvag.certificates.models import SgiStatusValue
 
 from .. import links
 from .base import Outcome, fulfilled, pending
-from .facts import CaseFacts, first_version, local_date
+from .facts import CaseFacts, local_date
 
 ACTIVE_PLAN = "active_plan"
 SGI_CHECKED = "sgi_checked"
@@ -26,9 +26,8 @@ def active_plan(facts: CaseFacts, params: dict[str, int], today: datetime.date) 
     """
     plan = facts.active_plan
     if plan is not None:
-        version = first_version(plan)
-        return fulfilled(local_date(version.created_at) if version is not None else None)
-    spell = facts.sick_leave(today).current
+        return fulfilled(local_date(plan.first_version.created_at))
+    spell = facts.current_spell(today)
     if spell is None:
         return None
     due_on = spell.reaches_days_on(params["days"])
@@ -51,10 +50,10 @@ def sgi_checked(facts: CaseFacts, params: dict[str, int], today: datetime.date) 
     the current spell reached the unit (its received date).
     """
     checked = facts.sgi is not None and facts.sgi.status in {SgiStatusValue.NONE, SgiStatusValue.HAS}
-    spell = facts.sick_leave(today).current
     if checked:
         assert facts.sgi is not None
         return fulfilled(facts.sgi.recorded_on)
+    spell = facts.current_spell(today)
     if spell is None:
         return None
     in_spell = set(spell.certificate_ids)
@@ -72,7 +71,7 @@ def sgi_checked(facts: CaseFacts, params: dict[str, int], today: datetime.date) 
 def certificate_expiry(facts: CaseFacts, params: dict[str, int], today: datetime.date) -> Outcome | None:
     """The last certified day is within `days` days (due on it), or has passed (overdue): a new certificate
     is needed if the sick leave goes on. As the certificates module counts: over all the client's periods."""
-    last_days = [p.end for c in facts.certificates for p in c.periods.all()]
+    last_days = [p.end for c in facts.certificates for p in c.periods]
     if not last_days:
         return None
     last_day = max(last_days)

@@ -110,8 +110,10 @@ def test_a_rule_the_unit_does_not_use_gives_no_deadline(travel, world):
 
 def test_the_map_costs_a_fixed_number_of_queries(travel, world, facts, django_assert_num_queries):
     facts.certificate(world.client_a, (TODAY - days(20), TODAY + days(100), 100))
-    # The case, the rule book (2), and one query per kind of fact (a prefetch only when there are rows).
-    with django_assert_num_queries(14):
+    # The rule book (2), and the ten queries of the fact loader: the case (with the unit's certificate settings),
+    # certificates with their periods, SGI, consents with their purposes, healthcare requests, meetings,
+    # agreed actions, plans with their versions, SIPs with their versions, activities.
+    with django_assert_num_queries(12):
         case_process_map(world.case_a)
 
 

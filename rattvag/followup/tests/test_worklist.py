@@ -190,7 +190,9 @@ def test_the_worklist_costs_the_same_number_of_queries_for_3_and_30_cases(
     assert len(worklist.items) >= 8 * count
 
 
-# cases, rule book (2), unit certificate settings, certificates + periods, SGI, consents + purposes,
-# healthcare requests, meetings, agreed actions, plans + versions, SIPs + versions, activities = 17;
-# the audit events of the clients listed: chain head lock, insert, chain head update (+ savepoints) = 5.
-QUERIES = 22
+# The facts, as plain values: cases with the unit's certificate settings, certificates with their periods, SGI,
+# consents with their purposes, healthcare requests, meetings, agreed actions, plans with their versions, SIPs
+# with their versions, activities = 10; the rule book (2); the cases with items, with client and caseworker (1);
+# the audit events of the clients listed: the unit acted for, chain head lock, insert, chain head update
+# (+ savepoints) = 6.
+QUERIES = 19

@@ -25,11 +25,9 @@ from rattvag.accounts.models import Unit
 from rattvag.followup.evaluation import RuleBook
 from rattvag.followup.rules import RULES, CaseFacts, State, load_case_facts
 from rattvag.followup.rules.consent import CONSENT_BEFORE_HEALTHCARE
-from rattvag.followup.rules.facts import attach
+from rattvag.followup.rules.facts import cycle_collection_paused
 from rattvag.followup.rules.method import CONTACT_PLAN, SIP, WORK_CAPACITY_FIRST
 from rattvag.followup.rules.sick_leave import ACTIVE_PLAN
-from rattvag.meetings.models import Sip, SipVersion
-from rattvag.plans.models import Plan, PlanVersion
 from rattvag.stats.suppression import Cell
 
 from ..scope import Group, Period, cases_in_method
@@ -72,7 +70,7 @@ def _plan_in_time(facts: CaseFacts, params: dict[str, int], day: datetime.date) 
     plan_on = outcome.on
     if plan_on is None:
         return Result.MET
-    spells = facts.sick_leave(max(day, plan_on)).spells
+    spells = facts.spells
     if not spells:
         return Result.NOT_APPLICABLE
     before = [s for s in spells if s.start <= plan_on]
@@ -157,53 +155,28 @@ class FidelityReport:
         }
 
 
-def _with_ended_plans_and_sips(facts: dict[int, CaseFacts]) -> None:
-    """Add the plans and SIPs that have ended to the facts (the worklist loads open ones only)."""
-    client_ids = {f.case.client_id for f in facts.values()}
-    ended_plans = list(Plan.objects.filter(client_id__in=client_ids, ended_on__isnull=False).order_by("pk"))
-    attach(
-        ended_plans,
-        "versions",
-        PlanVersion.objects.filter(plan__client_id__in=client_ids, plan__ended_on__isnull=False).order_by("number"),
-    )
-    plans: dict[int, list[Plan]] = {}
-    for plan in ended_plans:
-        plans.setdefault(plan.client_id, []).append(plan)
-    ended_sips = list(Sip.objects.filter(client_id__in=client_ids, ended_on__isnull=False).order_by("pk"))
-    attach(
-        ended_sips,
-        "versions",
-        SipVersion.objects.filter(sip__client_id__in=client_ids, sip__ended_on__isnull=False).order_by("number"),
-    )
-    sips: dict[int, list[Sip]] = {}
-    for sip in ended_sips:
-        sips.setdefault(sip.client_id, []).append(sip)
-    for case_facts in facts.values():
-        client_id = case_facts.case.client_id
-        # Ended ones first: they are older, and the rules read the first plan of a kind.
-        case_facts.plans = [*plans.get(client_id, []), *case_facts.plans]
-        case_facts.sips = [*sips.get(client_id, []), *case_facts.sips]
-
-
 def fidelity_report(*, group: Group, period: Period, today: datetime.date | None = None) -> FidelityReport:
     """The fidelity report (no person in it; the caller audits that it was viewed)."""
     today = today or timezone.localdate()
-    facts = load_case_facts(cases_in_method(group, period))
-    _with_ended_plans_and_sips(facts)
-    book = RuleBook(group.unit_ids)
     units = list(Unit.objects.filter(pk__in=group.unit_ids).order_by("municipality__name", "name"))
     # tallies[unit][measure] = [met, not met, pending]
     tallies: dict[int, list[list[int]]] = {u.pk: [[0, 0, 0] for _ in MEASURES] for u in units}
     case_counts: dict[int, int] = dict.fromkeys(tallies, 0)
-    for case_facts in facts.values():
-        case = case_facts.case
-        day = min(today, case.closed_on) if case.closed_on is not None else today
-        case_counts[case.unit_id] += 1
-        for index, (measure, rule_code, _label) in enumerate(MEASURES):
-            result = case_result(case_facts, measure, rule_code, _params(book, rule_code, case.unit_id), day)
-            slot = {Result.MET: 0, Result.NOT_MET: 1, Result.PENDING: 2}.get(result)
-            if slot is not None:
-                tallies[case.unit_id][index][slot] += 1
+    slots = {Result.MET: 0, Result.NOT_MET: 1, Result.PENDING: 2}
+    with cycle_collection_paused():
+        facts = load_case_facts(cases_in_method(group, period), ended_plans=True)
+        book = RuleBook(group.unit_ids)
+        # Each unit's parameters of each measure's rule, worked out once.
+        params = {u.pk: [_params(book, rule_code, u.pk) for _m, rule_code, _l in MEASURES] for u in units}
+        for case_facts in facts.values():
+            case = case_facts.case
+            day = min(today, case.closed_on) if case.closed_on is not None else today
+            case_counts[case.unit_id] += 1
+            unit_tallies, unit_params = tallies[case.unit_id], params[case.unit_id]
+            for index, (measure, rule_code, _label) in enumerate(MEASURES):
+                slot = slots.get(case_result(case_facts, measure, rule_code, unit_params[index], day))
+                if slot is not None:
+                    unit_tallies[index][slot] += 1
 
     case_cells = counts({u.code: case_counts[u.pk] for u in units})
     decided_cells = [

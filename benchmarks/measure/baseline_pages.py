@@ -583,11 +583,13 @@ def _now(d: Dialect) -> Any:
 def app_client_page(user: Any, client_id: int, today: datetime.date) -> ClientPage:
     """The same figures from the app's selectors (the calls the panels make)."""
     from rattvag.certificates.views import sick_leave_context
+    from rattvag.clients.page import ClientPage as AppPage
     from rattvag.clients.selectors import cases_of_client, client_with_access
-    from rattvag.consent.selectors import consent_panel_for
+    from rattvag.consent.selectors import consent_panel, healthcare_requests_of
     from rattvag.followup.process import StepState
     from rattvag.followup.selectors import process_map_for
-    from rattvag.meetings.selectors import meetings_panel, sip_panel
+    from rattvag.meetings.panels import meetings_panel
+    from rattvag.meetings.selectors import sip_panel
     from rattvag.outcomes.selectors import client_outcomes_for
     from rattvag.plans.selectors import plans_panel
 
@@ -601,12 +603,11 @@ def app_client_page(user: Any, client_id: int, today: datetime.date) -> ClientPa
     v["current spell days"] = context["days_in_current"]
     v["sgi"] = context["sgi"].status if context["sgi"] is not None else None
     v["sgi history"] = len(context["sgi_history"])
-    consent = consent_panel_for(user=user, client=client, access=access, today=today)
-    assert consent is not None
-    panel, requests = consent
+    app_page = AppPage(user=user, client=client, access=access)
+    panel = consent_panel(consents=app_page.consents, today=today)
     v["valid consents"], v["other consents"] = len(panel.valid), len(panel.history)
-    v["questions to healthcare"] = len(requests)
-    meetings = meetings_panel(user=user, client=client, access=access)
+    v["questions to healthcare"] = len(healthcare_requests_of(client=client, access=access, user=user)[:20])
+    meetings = meetings_panel(page=app_page)
     v["upcoming meetings"], v["earlier meetings shown"] = len(meetings.upcoming), len(meetings.past)
     v["open agreed actions"] = len(meetings.open_actions)
     version = sip_panel(client=client, access=access)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rattvag.accounts.models import Role
 from rattvag.clients.access import ClientAccess
 from rattvag.clients.models import Client
+from rattvag.clients.page import ClientPage
 from rattvag.clients.selectors import client_get_for
 from rattvag.core.concurrency import ConflictRow, conflict_context, with_version
 from rattvag.core.errors import StaleVersion
@@ -29,8 +30,8 @@ from rattvag.core.errors import StaleVersion
 from . import icd, selectors, services
 from .forms import CareUnitMergeForm, CertificateFormSet, SgiStatusForm, blank_initial, initial_from
 from .models import CareUnit, Certificate, DiagnosisSystem, SgiStatusValue
+from .panels import panel_context
 from .quality import check
-from .timeline import build_timeline
 
 if TYPE_CHECKING:
     from rattvag.accounts.models import User
@@ -62,31 +63,7 @@ def sick_leave_context(
     *, user: User, client: Client, access: ClientAccess, sgi_form: SgiStatusForm | None = None
 ) -> dict[str, Any]:
     """Everything the certificates panel shows; the reads are audited by the selectors."""
-    today = timezone.localdate()
-    certificates = selectors.certificate_list_for(user=user, client=client, access=access)
-    sick_leave, _certs = selectors.sick_leave_for(
-        user=user, client=client, access=access, on=today, certificates=certificates
-    )
-    sgi = selectors.sgi_current(client)
-    open_case = selectors.open_case_of(client, access)
-    close_case_url = ""
-    if sgi is not None and sgi.status == SgiStatusValue.HAS and open_case is not None:
-        try:
-            close_case_url = reverse("clients:close_case", args=[client.pk, open_case.pk])
-        except NoReverseMatch:
-            close_case_url = ""
-    return {
-        "certificate_rows": [{"certificate": c, "findings": selectors.quality_findings(c)} for c in certificates],
-        "sick_leave": sick_leave,
-        "days_in_current": sick_leave.current.days if sick_leave.current else None,
-        "timeline": build_timeline(sick_leave, certificates, today),
-        "sgi": sgi,
-        "sgi_history": selectors.sgi_history(client)[1:],
-        "sgi_form": sgi_form or SgiStatusForm(prefix="sgi", initial={"recorded_on": today}),
-        "close_case_url": close_case_url,
-        "tasks": selectors.client_tasks(user=user, client=client, today=today),
-        "today": today,
-    }
+    return panel_context(page=ClientPage(user=user, client=client, access=access), sgi_form=sgi_form)
 
 
 @login_required

@@ -35,6 +35,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import CaseStatus, Client
+from .page import ClientPage
 from .panels import render_client_panels
 
 if TYPE_CHECKING:
@@ -195,7 +196,9 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     with audit_reads_together():
         client, access = selectors.client_get_for(user=user, client_id=client_id)
         cases = list(selectors.cases_of_client(client=client))
-        panels = render_client_panels(request, client, access)
+        # What several panels read (cases, consents …) is read once and shared through the page.
+        page = ClientPage(user=user, client=client, access=access, loaded_cases=cases)
+        panels = render_client_panels(request, client, access, page)
     shows_identity = access.sees_protected_identity or not client.protected_identity
     return render(
         request,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from rattvag.audit.services import audit_log
+from rattvag.clients.page import ClientPage
+
 from .forms import ConsentRecordForm
-from .selectors import consent_panel_for
+from .selectors import consent_panel, healthcare_requests_of
 from .views.consents import may_record
 
 if TYPE_CHECKING:
@@ -15,19 +18,43 @@ if TYPE_CHECKING:
     from rattvag.clients.access import ClientAccess
     from rattvag.clients.models import Client
 
+# How many questions to healthcare the panel lists (newest first).
+REQUESTS_SHOWN = 20
 
-def client_panel(request: HttpRequest, client: Client, access: ClientAccess) -> dict[str, Any] | None:
-    """Valid, ended and missing consents, the recording form, and the questions to healthcare."""
+
+def client_panel(
+    request: HttpRequest, client: Client, access: ClientAccess, page: ClientPage | None = None
+) -> dict[str, Any] | None:
+    """Valid, ended and missing consents, the recording form, and the questions to healthcare.
+
+    The consents come from the page (the meetings panel reads them too); the read is audited as
+    `consent.viewed`.
+    """
     user = cast("User", request.user)
-    result = consent_panel_for(user=user, client=client, access=access)
-    if result is None:
+    if not access.shows("consents"):
         return None
-    panel, requests = result
+    page = page or ClientPage(user=user, client=client, access=access)
+    consents = page.consents
+    # The table shows the care unit, dates and status of each question: nothing else is read.
+    requests = list(
+        healthcare_requests_of(client=client, access=access, user=user)
+        .select_related(None)
+        .select_related("care_unit")
+        .prefetch_related(None)[:REQUESTS_SHOWN]
+    )
+    audit_log(
+        actor=user,
+        action="consent.viewed",
+        client_id=client.pk,
+        acting_for=access.acting_for,
+        obj=client,
+        data={"via": "panel"},
+    )
     staff = may_record(user.role, access)
     return {
         "template": "consent/_panel.html",
         "context": {
-            "panel": panel,
+            "panel": consent_panel(consents=consents, today=page.today),
             "requests": requests,
             "show_requests": access.shows("healthcare_requests"),
             "staff": staff,

@@ -165,26 +165,6 @@ def consent_panel(*, consents: list[Consent], today: datetime.date | None = None
     return panel
 
 
-def consent_panel_for(
-    *, user: User, client: Client, access: ClientAccess, today: datetime.date | None = None
-) -> tuple[ConsentPanel, list[HealthcareRequest]] | None:
-    """What the consent panel on the client page shows (the read is audited as `consent.viewed`)."""
-    if not access.shows("consents"):
-        return None
-    today = today or timezone.localdate()
-    consents = list(consents_visible_in(user=user, client=client, access=access))
-    requests = list(healthcare_requests_of(client=client, access=access, user=user)[:20])
-    audit_log(
-        actor=user,
-        action="consent.viewed",
-        client_id=client.pk,
-        acting_for=access.acting_for,
-        obj=client,
-        data={"via": "panel"},
-    )
-    return consent_panel(consents=consents, today=today), requests
-
-
 def partners_for_choice() -> QuerySet[Partner]:
     return Partner.objects.order_by("kind", "name")
 

@@ -90,21 +90,6 @@ class MeetingsPanel:
     open_actions: list[AgreedAction] = field(default_factory=list)
 
 
-def meetings_panel(*, user: User, client: Client, access: ClientAccess, past_limit: int = 5) -> MeetingsPanel:
-    """For the client page (the page has audited the read): upcoming and recent meetings, open agreed actions."""
-    panel = MeetingsPanel()
-    now = timezone.now()
-    for meeting in meetings_visible(user=user, client=client, access=access):
-        if meeting.status == MeetingStatus.PLANNED and meeting.starts_at >= now:
-            panel.upcoming.append(meeting)
-        elif len(panel.past) < past_limit:
-            panel.past.append(meeting)
-        panel.open_actions.extend(a for a in meeting.agreed_actions.all() if a.done_on is None)
-    panel.upcoming.reverse()  # soonest first
-    panel.open_actions.sort(key=lambda a: (a.due_on is None, a.due_on, a.pk))
-    return panel
-
-
 # --- SIP ------------------------------------------------------------------------------------------
 
 

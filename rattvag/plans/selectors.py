@@ -164,6 +164,8 @@ class PlansPanel:
 
 
 def plans_panel(*, client: Client) -> PlansPanel:
-    """For the client page (which has audited the read): open plans and ongoing or planned activities."""
+    """For the client page (which has audited the read): the open plans (with their versions) and the activities
+    not ended. Ended plans are left out (the plans page lists them)."""
     activities = list(activities_of(client=client).filter(ended_on__isnull=True))
-    return PlansPanel(overview=plans_overview(client=client), activities=activities)
+    open_plans = _rows(plans_queryset().filter(client=client, ended_on__isnull=True).order_by("kind", "-pk"))
+    return PlansPanel(overview=PlansOverview(open=open_plans, ended=[]), activities=activities)

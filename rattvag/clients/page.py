@@ -1,0 +1,75 @@
+"""What the panels of one client page share: read once per request, when a panel first needs it.
+
+The client page builds one `ClientPage` and passes it to every panel (rattvag.clients.panels), so that
+the cases and the consents are read once instead of once per panel that looks at them. It lives for one
+request and is never cached beyond it. Nothing here is audited: each panel logs what it shows, as before.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from .models import Case, CaseStatus
+
+if TYPE_CHECKING:
+    from rattvag.accounts.models import User
+    from rattvag.consent.models import Consent
+
+    from .access import ClientAccess
+    from .models import Client
+
+
+def _newest_first(case: Case) -> tuple[datetime.date, int]:
+    return case.opened_on, case.pk
+
+
+@dataclass(eq=False)
+class ClientPage:
+    user: User
+    client: Client
+    access: ClientAccess
+    today: datetime.date = field(default_factory=timezone.localdate)
+    # The client's cases with unit, responsible and nurses, when the caller has read them already.
+    loaded_cases: list[Case] | None = None
+
+    @cached_property
+    def cases(self) -> list[Case]:
+        """Every case of the client, newest first (unit, responsible and nurses joined)."""
+        if self.loaded_cases is not None:
+            return self.loaded_cases
+        from .selectors import cases_of_client
+
+        return list(cases_of_client(client=self.client))
+
+    @cached_property
+    def open_cases(self) -> list[Case]:
+        """The open cases, newest first (from `cases` when read, else one small query)."""
+        if self.loaded_cases is not None:
+            cases = [case for case in self.loaded_cases if case.status == CaseStatus.OPEN]
+            return sorted(cases, key=_newest_first, reverse=True)
+        return list(self.client.cases.filter(status=CaseStatus.OPEN).order_by("-opened_on", "-pk"))
+
+    @cached_property
+    def open_case(self) -> Case | None:
+        """The newest open case in the acting unit, else the newest open case."""
+        unit = self.access.acting_for.unit
+        if unit is not None:
+            in_unit = next((case for case in self.open_cases if case.unit_id == unit.pk), None)
+            if in_unit is not None:
+                return in_unit
+        return self.open_cases[0] if self.open_cases else None
+
+    @cached_property
+    def consents(self) -> list[Consent]:
+        """The consents the user sees (history included, newest first, purposes prefetched).
+
+        Staff see every consent of the client; a partner officer those covering their organisation.
+        """
+        from rattvag.consent.selectors import consents_visible_in
+
+        return list(consents_visible_in(user=self.user, client=self.client, access=self.access))

@@ -20,10 +20,12 @@ published: at least the suppression threshold of cases, and no hidden count besi
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, NamedTuple
 
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from rattvag.accounts.models import Unit
 from rattvag.certificates.models import UnitCertificateSettings
 from rattvag.certificates.selectors import certificate_spans_by_client
-from rattvag.certificates.spells import DEFAULT_MAX_GAP, build_spells
+from rattvag.certificates.spells import DEFAULT_MAX_GAP, Spell, build_spells
 from rattvag.clients.models import Case, CaseStatus, Outcome
 from rattvag.meetings.models import SipVersion
 from rattvag.plans.models import PlanKind, PlanVersion
@@ -85,11 +87,20 @@ class Series:
     total: Cell
     events: Cell
     censored: Cell
-    estimate: SurvivalEstimate | None  # None while hidden
+    # (days, event observed) per case when the curve is published, None while hidden; the estimate is computed
+    # from them when first asked for (a chart draws one endpoint of the three).
+    observations: tuple[tuple[int, bool], ...] | None = field(default=None, repr=False)
+
+    @cached_property
+    def estimate(self) -> SurvivalEstimate | None:
+        """Kaplan–Meier of the observations; None while hidden."""
+        if self.observations is None:
+            return None
+        return kaplan_meier([float(d) for d, _seen in self.observations], [seen for _d, seen in self.observations])
 
     @property
     def shows_curve(self) -> bool:
-        return self.estimate is not None
+        return self.observations is not None
 
     def as_json(self) -> dict[str, Any]:
         estimate = self.estimate
@@ -169,45 +180,94 @@ class TimeToOutcomeReport:
         }
 
 
-@dataclass
+class _Case(NamedTuple):
+    """A case of the cohort as plain values, with the first plan and SIP days the database found for it."""
+
+    pk: int
+    client_id: int
+    unit_id: int
+    opened_on: datetime.date
+    closed_on: datetime.date | None
+    status: str
+    outcome: str
+    plan_on: datetime.date | None
+    sip_on: datetime.date | None
+    cohort: str
+
+
+@dataclass(slots=True)
 class _Subject:
+    """A case followed from its origin: (days, event observed) for each endpoint."""
+
     case_id: int
     unit_id: int
-    origin: datetime.date
-    end: datetime.date  # closed on, or the report day
-    closed: bool
-    outcome: str
-    plan_on: datetime.date | None = None
-    sip_on: datetime.date | None = None
-    cohort: str = ""
+    cohort: str
+    plan: tuple[int, bool]
+    sip: tuple[int, bool]
+    outcome: tuple[int, bool]
 
 
-def _first_dates(rows: Iterable[tuple[int, int | None, datetime.datetime]], cases: dict[int, Case]) -> dict[int, Any]:
-    """The first date per case: rows are (client, case or None, moment), ordered by moment."""
-    by_client: dict[int, list[Case]] = {}
-    for case in cases.values():
-        by_client.setdefault(case.client_id, []).append(case)
-    first: dict[int, datetime.date] = {}
-    for client_id, case_id, moment in rows:
-        day = timezone.localdate(moment)
-        for case in by_client.get(client_id, []):
-            belongs = case_id == case.pk or (case_id is None and day >= case.opened_on)
-            if belongs and (case.pk not in first or day < first[case.pk]):
-                first[case.pk] = day
-    return first
+def _first_day(versions: QuerySet[Any], parent: str) -> Subquery:
+    """The local calendar day of the first version recorded for the outer case, or for its client without a
+    case on or after the day the case opened (local day: the current time zone's, as `timezone.localdate`)."""
+    day = TruncDate("created_at", tzinfo=timezone.get_current_timezone())
+    return Subquery(
+        versions.filter(**{f"{parent}__client_id": OuterRef("client_id")})
+        .annotate(day=day)
+        .filter(
+            Q(**{f"{parent}__case_id": OuterRef("pk")})
+            | Q(**{f"{parent}__case_id__isnull": True, "day__gte": OuterRef("opened_on")})
+        )
+        .order_by()
+        .values(f"{parent}__client_id")
+        .annotate(first=Min("day"))
+        .values("first")
+    )
 
 
-def _spell_starts(cases: dict[int, Case], as_of: datetime.date) -> dict[int, datetime.date]:
-    client_ids = {c.client_id for c in cases.values()}
+def _cohort(group: Group, periods: dict[str, Period]) -> tuple[QuerySet[Case], list[_Case]]:
+    """The cases that entered the method in the periods (ordered as the periods are, then by id), with their
+    first plan and SIP days, in one query; and that query (for the clients' ids as a subquery)."""
+    start = min(p.start for p in periods.values())
+    end = max(p.end for p in periods.values())
+    cases = Case.objects.filter(unit_id__in=group.unit_ids, opened_on__gte=start, opened_on__lte=end)
+    rows = (
+        cases.annotate(
+            plan_on=_first_day(PlanVersion.objects.filter(plan__kind=PlanKind.ACTIVE), "plan"),
+            sip_on=_first_day(SipVersion.objects.all(), "sip"),
+        )
+        # Sorted here rather than by the database: ordered by id, PostgreSQL walks the whole table's primary key.
+        .order_by()
+        .values_list("pk", "client_id", "unit_id", "opened_on", "closed_on", "status", "outcome", "plan_on", "sip_on")
+    )
+    if len(periods) == 1:
+        (key,) = periods
+        return cases, sorted(_Case(*row, key) for row in rows)  # by id, the first field
+    order = {key: i for i, key in enumerate(periods)}
+    cohort: list[_Case] = []
+    for row in rows:
+        opened_on = row[3]
+        within = next((k for k, p in periods.items() if p.start <= opened_on <= p.end), None)
+        if within is not None:  # the periods are contiguous: every row is in one
+            cohort.append(_Case(*row, within))
+    cohort.sort(key=lambda c: (order[c.cohort], c.pk))
+    return cases, cohort
+
+
+def _spell_starts(cases: QuerySet[Case], cohort: list[_Case], as_of: datetime.date) -> dict[int, datetime.date]:
     gaps = dict(
-        UnitCertificateSettings.objects.filter(unit_id__in={c.unit_id for c in cases.values()}).values_list(
+        UnitCertificateSettings.objects.filter(unit_id__in={c.unit_id for c in cohort}).values_list(
             "unit_id", "max_gap"
         )
     )
-    spans = certificate_spans_by_client(client_ids)
+    spans = certificate_spans_by_client(cases.values("client_id"))
+    spells_of: dict[tuple[int, int], list[Spell]] = {}
     starts: dict[int, datetime.date] = {}
-    for case in cases.values():
-        spells = build_spells(spans.get(case.client_id, []), gaps.get(case.unit_id, DEFAULT_MAX_GAP))
+    for case in cohort:
+        gap = gaps.get(case.unit_id, DEFAULT_MAX_GAP)
+        spells = spells_of.get((case.client_id, gap))
+        if spells is None:
+            spells = spells_of[(case.client_id, gap)] = build_spells(spans.get(case.client_id, []), gap)
         last_day = case.closed_on or as_of
         current = next((s for s in spells if s.start <= case.opened_on <= s.end), None)
         later = next((s for s in spells if case.opened_on < s.start <= last_day), None)
@@ -215,48 +275,6 @@ def _spell_starts(cases: dict[int, Case], as_of: datetime.date) -> dict[int, dat
         if spell is not None:
             starts[case.pk] = spell.start
     return starts
-
-
-def _subjects(
-    cases: dict[int, Case], origin: str, as_of: datetime.date, cohort_of: dict[int, str]
-) -> tuple[list[_Subject], int]:
-    client_ids = {c.client_id for c in cases.values()}
-    plan_rows = (
-        PlanVersion.objects.filter(plan__kind=PlanKind.ACTIVE, plan__client_id__in=client_ids)
-        .order_by("created_at")
-        .values_list("plan__client_id", "plan__case_id", "created_at")
-    )
-    sip_rows = (
-        SipVersion.objects.filter(sip__client_id__in=client_ids)
-        .order_by("created_at")
-        .values_list("sip__client_id", "sip__case_id", "created_at")
-    )
-    plans = _first_dates(plan_rows, cases)
-    sips = _first_dates(sip_rows, cases)
-    spell_starts = _spell_starts(cases, as_of) if origin == "sick_leave" else {}
-    subjects = []
-    left_out = 0
-    for case in cases.values():
-        start = case.opened_on if origin == "opened" else spell_starts.get(case.pk)
-        if start is None:
-            left_out += 1
-            continue
-        closed = case.status == CaseStatus.CLOSED and case.closed_on is not None
-        end = case.closed_on if closed and case.closed_on is not None else as_of
-        subjects.append(
-            _Subject(
-                case_id=case.pk,
-                unit_id=case.unit_id,
-                origin=start,
-                end=max(end, start),
-                closed=closed,
-                outcome=case.outcome,
-                plan_on=plans.get(case.pk),
-                sip_on=sips.get(case.pk),
-                cohort=cohort_of[case.pk],
-            )
-        )
-    return subjects, left_out
 
 
 def _route_matches(outcome: str, route: str) -> bool:
@@ -267,21 +285,47 @@ def _route_matches(outcome: str, route: str) -> bool:
     return outcome == route
 
 
-def _observation(subject: _Subject, endpoint: str, route: str) -> tuple[int, bool]:
-    """(days, event observed) for one case and endpoint."""
-    if endpoint == "outcome":
-        event_on = subject.end if subject.closed and _route_matches(subject.outcome, route) else None
-    else:
-        event_on = subject.plan_on if endpoint == "plan" else subject.sip_on
-        if event_on is not None and event_on > subject.end:
-            event_on = None  # recorded after the case closed (or after the report day): not in this case's time
-    if event_on is None:
-        return (subject.end - subject.origin).days, False
-    return max(0, (event_on - subject.origin).days), True
+def _event(on: datetime.date | None, origin: datetime.date, days: int) -> tuple[int, bool]:
+    """(days, event observed) for an event recorded `on` in a case followed `days` days from `origin`."""
+    if on is None:
+        return days, False
+    after = (on - origin).days
+    if after > days:
+        return days, False  # recorded after the case closed (or after the report day): not in this case's time
+    return (after if after > 0 else 0), True
 
 
-def _series(key: str, label: str, subjects: list[_Subject], endpoint: str, route: str) -> Series:
-    observations = [_observation(s, endpoint, route) for s in subjects]
+def _subjects(
+    cases: QuerySet[Case], cohort: list[_Case], origin: str, as_of: datetime.date, route: str
+) -> tuple[list[_Subject], int]:
+    spell_starts = _spell_starts(cases, cohort, as_of) if origin == "sick_leave" else {}
+    subjects = []
+    left_out = 0
+    for case in cohort:
+        start = case.opened_on if origin == "opened" else spell_starts.get(case.pk)
+        if start is None:
+            left_out += 1
+            continue
+        closed = case.status == CaseStatus.CLOSED and case.closed_on is not None
+        end = case.closed_on if closed and case.closed_on is not None else as_of
+        # Followed from the origin to the day the case closed or the report day (day 0 when that is earlier).
+        days = (end - start).days if end > start else 0
+        subjects.append(
+            _Subject(
+                case_id=case.pk,
+                unit_id=case.unit_id,
+                cohort=case.cohort,
+                plan=_event(case.plan_on, start, days),
+                sip=_event(case.sip_on, start, days),
+                # With a route, other closings are censored on their day.
+                outcome=(days, closed and _route_matches(case.outcome, route)),
+            )
+        )
+    return subjects, left_out
+
+
+def _series(key: str, label: str, subjects: list[_Subject], endpoint: str) -> Series:
+    observations = [getattr(s, endpoint) for s in subjects]
     events = sum(1 for _days, seen in observations if seen)
     cells = counts({"events": events, "censored": len(observations) - events})
     total = cells[TOTAL_KEY]
@@ -289,11 +333,13 @@ def _series(key: str, label: str, subjects: list[_Subject], endpoint: str, route
     # The curve shows when each event happened: publish it only when every count beside it is shown too.
     shown = not (total.suppressed or cells["events"].suppressed or cells["censored"].suppressed)
     publish = shown and len(observations) >= threshold
-    estimate = (
-        kaplan_meier([float(d) for d, _seen in observations], [seen for _d, seen in observations]) if publish else None
-    )
     return Series(
-        key=key, label=label, total=total, events=cells["events"], censored=cells["censored"], estimate=estimate
+        key=key,
+        label=label,
+        total=total,
+        events=cells["events"],
+        censored=cells["censored"],
+        observations=tuple(observations) if publish else None,
     )
 
 
@@ -313,38 +359,37 @@ def time_to_outcome_report(
     periods = {"current": period}
     if by == "period":
         periods["previous"] = period.previous()
-    cases: dict[int, Case] = {}
-    cohort_of: dict[int, str] = {}
-    for key, cohort_period in periods.items():
-        for case in Case.objects.filter(
-            unit_id__in=group.unit_ids, opened_on__gte=cohort_period.start, opened_on__lte=cohort_period.end
-        ).order_by("pk"):
-            cases[case.pk] = case
-            cohort_of[case.pk] = key
-    subjects, left_out = _subjects(cases, origin, as_of, cohort_of)
+    cases, cohort = _cohort(group, periods)
+    subjects, left_out = _subjects(cases, cohort, origin, as_of, route)
 
     def label_of_period(p: Period) -> str:
         return f"{p.start.isoformat()} – {p.end.isoformat()}"
 
     groups: list[tuple[str, str, list[_Subject]]]
     if by == "unit":
-        units = Unit.objects.filter(pk__in=group.unit_ids).order_by("name")
-        groups = [(u.code, u.name, [s for s in subjects if s.unit_id == u.pk]) for u in units]
+        units = Unit.objects.filter(pk__in=group.unit_ids).order_by("name").values_list("pk", "code", "name")
+        groups = [(code, name, [s for s in subjects if s.unit_id == pk]) for pk, code, name in units]
     elif by == "period":
         groups = [(key, label_of_period(p), [s for s in subjects if s.cohort == key]) for key, p in periods.items()]
     else:
         groups = [("all", group.name, subjects)]
 
     endpoints = [
-        Endpoint(code, [_series(key, label, members, code, route) for key, label, members in groups])
-        for code in ENDPOINTS
+        Endpoint(code, [_series(key, label, members, code) for key, label, members in groups]) for code in ENDPOINTS
     ]
 
     by_outcome = dict.fromkeys(Outcome.values, 0)
-    for outcome in Case.objects.filter(
-        unit_id__in=group.unit_ids, status=CaseStatus.CLOSED, closed_on__gte=period.start, closed_on__lte=period.end
-    ).values_list("outcome", flat=True):
-        by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
+    closed_in_period = (
+        Case.objects.filter(
+            unit_id__in=group.unit_ids, status=CaseStatus.CLOSED, closed_on__gte=period.start, closed_on__lte=period.end
+        )
+        .order_by()
+        .values("outcome")
+        .annotate(n=Count("pk"))
+        .values_list("outcome", "n")
+    )
+    for outcome, n in closed_in_period:
+        by_outcome[outcome] = by_outcome.get(outcome, 0) + n
     outcome_cells = counts(by_outcome)
     return TimeToOutcomeReport(
         group=group,

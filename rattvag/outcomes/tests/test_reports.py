@@ -372,6 +372,78 @@ def test_time_to_outcome_on_empty_and_tiny_groups(world, today, unit_a):
     assert tiny.as_json()["endpoints"][0]["series"][0]["curve"] is None
 
 
+# The changes to and from summer time in 2025 (01:00 UTC): instants around them, with their local
+# (Europe/Stockholm) calendar day, which is not always the UTC date.
+DST_INSTANTS = [
+    (datetime.datetime(2025, 3, 29, 22, 30, tzinfo=datetime.UTC), datetime.date(2025, 3, 29)),  # 23:30 CET
+    (datetime.datetime(2025, 3, 29, 23, 30, tzinfo=datetime.UTC), datetime.date(2025, 3, 30)),  # 00:30 CET
+    (datetime.datetime(2025, 3, 30, 0, 59, tzinfo=datetime.UTC), datetime.date(2025, 3, 30)),  # 01:59 CET
+    (datetime.datetime(2025, 3, 30, 1, 0, tzinfo=datetime.UTC), datetime.date(2025, 3, 30)),  # 03:00 CEST
+    (datetime.datetime(2025, 3, 30, 21, 59, tzinfo=datetime.UTC), datetime.date(2025, 3, 30)),  # 23:59 CEST
+    (datetime.datetime(2025, 3, 30, 22, 0, tzinfo=datetime.UTC), datetime.date(2025, 3, 31)),  # 00:00 CEST
+    (datetime.datetime(2025, 10, 25, 21, 59, tzinfo=datetime.UTC), datetime.date(2025, 10, 25)),  # 23:59 CEST
+    (datetime.datetime(2025, 10, 25, 22, 0, tzinfo=datetime.UTC), datetime.date(2025, 10, 26)),  # 00:00 CEST
+    (datetime.datetime(2025, 10, 26, 0, 30, tzinfo=datetime.UTC), datetime.date(2025, 10, 26)),  # 02:30 CEST
+    (datetime.datetime(2025, 10, 26, 1, 30, tzinfo=datetime.UTC), datetime.date(2025, 10, 26)),  # 02:30 CET
+    (datetime.datetime(2025, 10, 26, 22, 59, tzinfo=datetime.UTC), datetime.date(2025, 10, 26)),  # 23:59 CET
+    (datetime.datetime(2025, 10, 26, 23, 0, tzinfo=datetime.UTC), datetime.date(2025, 10, 27)),  # 00:00 CET
+]
+
+
+def test_first_plan_and_sip_days_are_local_days_across_summer_time(world, unit_a):
+    """The first plan and SIP days the database finds are the local calendar days of the versions (as
+    `timezone.localdate`), also where the UTC date differs, around both changes of summer time: a version without
+    a case counts for a case opened on its local day and not for one opened the day after; the earliest counts."""
+    from django.utils import timezone
+
+    from rattvag.meetings.models import Sip, SipVersion
+    from rattvag.outcomes.reports.time_to_outcome import _cohort
+    from rattvag.plans.models import Plan, PlanVersion
+
+    # The plans and SIPs are ended, so that a client may have several.
+    def plan_version(client, case, moment):
+        plan = Plan.objects.create(
+            client=client, case=case, kind="active", created_by=world.caseworker, ended_on=timezone.localdate(moment)
+        )
+        PlanVersion.objects.create(plan=plan, number=1, created_at=moment, created_by=world.caseworker)
+
+    def sip_version(client, case, moment):
+        sip = Sip.objects.create(
+            client=client, case=case, created_by=world.caseworker, ended_on=timezone.localdate(moment)
+        )
+        SipVersion.objects.create(
+            sip=sip,
+            number=1,
+            created_at=moment,
+            created_by=world.caseworker,
+            interventions_needed="Insatser",
+            overall_responsibility="Kommunen",
+            follow_up_on=moment.date(),
+            follow_up_how="Möte",
+            client_goal="Att arbeta",
+        )
+
+    expected = {}
+    for moment, local_day in DST_INSTANTS:
+        assert timezone.localdate(moment) == local_day
+        # Opened on the version's local day: the version without a case counts (the earlier of the client's two).
+        (client,), (case,) = clients_in(world.unit_a, 1, local_day)
+        plan_version(client, None, moment)
+        plan_version(client, None, moment + datetime.timedelta(days=3))
+        sip_version(client, case, moment)
+        expected[case.pk] = (local_day, local_day)
+        # Opened the day after: the version without a case is too early; the case's own SIP counts wherever it is.
+        (client,), (case,) = clients_in(world.unit_a, 1, local_day + DAY)
+        plan_version(client, None, moment)
+        sip_version(client, None, moment)
+        earlier = moment - datetime.timedelta(days=5)
+        sip_version(client, case, earlier)
+        expected[case.pk] = (None, timezone.localdate(earlier))
+    period = Period(datetime.date(2025, 3, 1), datetime.date(2025, 10, 31))
+    _cases, cohort = _cohort(unit_a, {"current": period})
+    assert {c.pk: (c.plan_on, c.sip_on) for c in cohort} == expected
+
+
 # --- fidelity ---------------------------------------------------------------------------------------
 
 

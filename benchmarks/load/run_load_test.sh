@@ -70,6 +70,8 @@ export ALLOWED_HOSTS=127.0.0.1
 SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
 export SECRET_KEY
 export LOG_LEVEL=WARNING
+# Kept statistics start empty (a run measures their first computation too), in this run's own directory.
+export RATTVAG_FIGURE_CACHE_DIR="$work/figures"
 py=.venv/bin/python
 
 echo "== migrate"

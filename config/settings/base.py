@@ -234,11 +234,12 @@ RATTVAG_SUPPRESSION_THRESHOLD = int(os.environ.get("RATTVAG_SUPPRESSION_THRESHOL
 RATTVAG_FIGURE_CACHE_SECONDS = int(os.environ.get("RATTVAG_FIGURE_CACHE_SECONDS", "300"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # In each server process's memory: a worker computes a set of figures at most once per keeping time.
+    # In files shared by the server's worker processes (a directory only this user may read): a set of figures is
+    # computed once per keeping time, not once per worker. They hold counts, never a person.
     "figures": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "figures",
-        "OPTIONS": {"MAX_ENTRIES": 300},
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("RATTVAG_FIGURE_CACHE_DIR", str(BASE_DIR / "var" / "figures")),
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
 

@@ -15,6 +15,8 @@ WHITENOISE_AUTOREFRESH = True
 # Statistics computed for every request, so a test sees the records it has just written; the tests of keeping
 # switch it on themselves.
 RATTVAG_FIGURE_CACHE_SECONDS = 0
+# Tests that keep figures keep them in their own process (parallel test workers must not share them).
+CACHES["figures"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "figures"}  # noqa: F405
 
 # Tasks run at once in the test process; tests of the database backend override this themselves.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

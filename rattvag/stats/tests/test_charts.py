@@ -100,3 +100,21 @@ def test_the_response_is_an_uncached_svg_image() -> None:
     response = svg_response("<svg/>")
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
     assert response["Cache-Control"] == "no-store"
+
+
+def test_a_chart_is_remembered_by_what_it_shows_and_in_which_language() -> None:
+    from django.utils import translation
+    from django.utils.translation import gettext, gettext_lazy
+
+    with translation.override("sv"):
+        swedish = bar_chart_svg(title=gettext("Total"), labels=[gettext_lazy("Total")], values=[1])
+    with translation.override("en"):
+        english = bar_chart_svg(title=gettext("Total"), labels=[gettext_lazy("Total")], values=[1])
+    assert "Totalt" in swedish
+    assert "Totalt" not in english
+    assert "Total" in english
+    values = [1, 2]
+    first = bar_chart_svg(title="T", labels=["a", "b"], values=values)
+    values[1] = 3  # the same list, other figures: another chart
+    assert bar_chart_svg(title="T", labels=["a", "b"], values=values) != first
+    assert bar_chart_svg(title="T", labels=["a", "b"], values=[1, 2]) == first

@@ -1,9 +1,12 @@
 """The figures of the unit mapping and of the aggregates, as raw counts per group.
 
-One computation feeds the mapping page, the aggregate page, the charts, the exports and the API. The database
-counts what it can (``values().annotate(Count(..., distinct=True))`` over annotated cases); sick-leave spells and the
-certificate quality check are counted in the database too, by the certificates app's statements that follow its spell
-and quality rules (``spell_summaries``, ``completeness_of_certificates``; tested against the rules in Python).
+One computation feeds the mapping page, the aggregate page, the charts, the exports and the API. The status tables
+(who is in the method on the reference date, with what sick leave, SGI, diagnosis, care unit, age and sex) are
+counted per group in Python from two statements read once for all of them (each open case with the client's SGI and
+number; each open case of a sick-listed client with the certificate periods covering the reference date);
+sick-leave spells and the certificate quality check are counted in the database, by the certificates app's
+statements that follow its spell and quality rules (``spell_summaries``, ``completeness_of_certificates``; tested
+against the rules in Python).
 Definitions of every figure are in docs/statistics.md; the short version:
 
 * reference date D = the end of the period (at most today); the period runs from its start to D;
@@ -27,10 +30,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from personnummer import personnummer as pnr_lib
@@ -219,6 +222,35 @@ def months_between(start: datetime.date, end: datetime.date) -> list[datetime.da
 _NO_SPELLS = SpellSummary()
 
 
+class InMethodRow(NamedTuple):
+    """A client in the method on the reference date: what the tables of all of them need."""
+
+    client_id: int
+    sgi: str | None
+    personal_number: str
+
+
+class SickRow(NamedTuple):
+    """A sick-listed client in the method: the current certificate and what the tables of the sick-listed need."""
+
+    client_id: int
+    certificate: int
+    degree: int
+    chapter: str | None
+    code: str | None
+    care_unit: int
+    care_unit_name: str
+
+
+# The status tables of the sick-listed clients (the others: of all clients in the method).
+SICK_TABLES = frozenset({DEGREE, CHAPTERS_TABLE, CODES, CARE_UNITS})
+
+
+def _age_sex_key(group: str, personal_number: str) -> tuple[str, str, str]:
+    """Group, birth date digits and the serial digit that gives the sex: what age and sex are classified by."""
+    return group, personal_number[:8], personal_number[10:11]
+
+
 class FigureQuery:
     """Counts for the cases of ``units``, grouped by unit or municipality.
 
@@ -310,10 +342,6 @@ class FigureQuery:
             cases = cases.filter(current_degree=self.params.degree)
         return cases
 
-    @cached_property
-    def sick_cases(self) -> QuerySet[Any]:
-        return self.status_cases.filter(current_certificate__isnull=False)
-
     def _with_sgi(self, cases: QuerySet[Any]) -> QuerySet[Any]:
         latest = (
             SgiStatus.objects.filter(client_id=OuterRef("client_id"), recorded_on__lte=self.params.reference_date)
@@ -322,60 +350,112 @@ class FigureQuery:
         )
         return cases.annotate(sgi=Subquery(latest))
 
-    def _with_diagnosis(self, cases: QuerySet[Any]) -> QuerySet[Any]:
-        main = Diagnosis.objects.filter(certificate_id=OuterRef("current_certificate")).exclude(code="")
-        main = main.order_by("position")
-        return cases.annotate(
-            chapter=Subquery(main.values("chapter")[:1]),
-            code=Subquery(main.values("code")[:1]),
+    # -- the status tables: rows read once, counted in Python --
+
+    @cached_property
+    def _in_method_rows(self) -> dict[str, dict[int, InMethodRow]]:
+        """group key -> {client: its row} for the clients in the method (one statement, a row per case).
+
+        Every value but the group belongs to the client, so a client with several cases in a group is one entry:
+        the tables count distinct clients per group.
+        """
+        rows = self._with_sgi(self.status_cases).values_list("group", "client_id", "sgi", "client__personal_number")
+        found: dict[str, dict[int, InMethodRow]] = {g.key: {} for g in self.groups}
+        for group_id, client_id, sgi, personal_number in rows:
+            group = self._group_key_of_id.get(group_id)
+            if group is not None:
+                found[group].setdefault(client_id, InMethodRow(client_id, sgi, personal_number))
+        return found
+
+    @cached_property
+    def _sick_rows(self) -> dict[str, dict[int, SickRow]]:
+        """group key -> {client: its current certificate} for the sick-listed clients in the method.
+
+        One statement joins the cases of ``status_cases`` to the certificate periods covering the reference date
+        (a row per case and covering period, with the certificate's main diagnosis and care unit); of a client's
+        rows the first in the order of ``status_cases``'s ``covering`` (issued last, then the highest id, then the
+        highest degree) is the current certificate and degree, as that subquery finds them. The certificate's
+        values are read once per case, not once per table.
+        """
+        day = self.params.reference_date
+        main = (
+            Diagnosis.objects.filter(certificate_id=OuterRef("client__certificates__id"))
+            .exclude(code="")
+            .order_by("position")
         )
-
-    def _with_care_unit(self, cases: QuerySet[Any]) -> QuerySet[Any]:
-        certificate = Certificate.objects.filter(pk=OuterRef("current_certificate"))
-        return cases.annotate(
-            care_unit=Subquery(certificate.values("care_unit_id")[:1]),
-            care_unit_name=Subquery(certificate.values("care_unit__name")[:1]),
+        rows = (
+            self.status_cases.filter(
+                client__certificates__periods__start__lte=day, client__certificates__periods__end__gte=day
+            )
+            .annotate(main_chapter=Subquery(main.values("chapter")[:1]), main_code=Subquery(main.values("code")[:1]))
+            .values_list(
+                "group",
+                "client_id",
+                "client__certificates__issued_on",
+                "client__certificates__id",
+                "client__certificates__periods__degree",
+                "main_chapter",
+                "main_code",
+                "client__certificates__care_unit_id",
+                "client__certificates__care_unit__name",
+            )
         )
+        first: dict[tuple[str, int], tuple[tuple[datetime.date, int, int], SickRow]] = {}
+        for group_id, client_id, issued_on, certificate_id, degree, chapter, code, care_unit, name in rows:
+            group = self._group_key_of_id.get(group_id)
+            if group is None:
+                continue
+            order = (issued_on, certificate_id, degree)
+            key = (group, client_id)
+            if key not in first or order > first[key][0]:
+                first[key] = (order, SickRow(client_id, certificate_id, degree, chapter, code, care_unit, name))
+        found: dict[str, dict[int, SickRow]] = {g.key: {} for g in self.groups}
+        for (group, client_id), (_order, row) in first.items():
+            found[group][client_id] = row
+        return found
 
-    def _grouped(self, cases: QuerySet[Any], *fields: str, **expressions: Any) -> list[dict[str, Any]]:
-        return list(
-            cases.values("group", *fields, **expressions).annotate(n=Count("client_id", distinct=True)).order_by()
-        )
+    def _status_clients(self, table: str) -> Iterable[tuple[str, Any]]:
+        """(group, row) of every client counted in a status table: ``SickRow`` or ``InMethodRow``."""
+        source: dict[str, dict[int, Any]] = self._sick_rows if table in SICK_TABLES else self._in_method_rows
+        for group, clients in source.items():
+            for row in clients.values():
+                yield group, row
 
-    # -- tables counted in the database --
-
-    def _matrix(self, rows: Iterable[dict[str, Any]], column_of: Any, columns: Sequence[Category]) -> list[list[int]]:
+    def _matrix(self, table: str, columns: Sequence[Category]) -> list[list[int]]:
         index = {c.key: j for j, c in enumerate(columns)}
         group_index = {g.key: i for i, g in enumerate(self.groups)}
         matrix = [[0] * len(columns) for _ in self.groups]
-        for row in rows:
-            group = self._group_key_of_id.get(row["group"])
-            column = column_of(row)
-            if group is None or column not in index:
-                continue
-            matrix[group_index[group]][index[column]] += row["n"]
+        for group, row in self._status_clients(table):
+            column = self._status_column(table, group, row)
+            if column in index:
+                matrix[group_index[group]][index[column]] += 1
         return matrix
 
-    @cached_property
-    def _degree_rows(self) -> list[dict[str, Any]]:
-        return self._grouped(self.status_cases, "current_degree")
+    def _status_column(self, table: str, group: str, row: Any) -> str:
+        """The column of a status table a client (its ``SickRow`` or ``InMethodRow``) counts in."""
+        if table == HEADLINE:
+            return SICK_LISTED if row.client_id in self._sick_rows[group] else "not_sick_listed"
+        if table == DEGREE:
+            return str(row.degree)
+        if table == SGI:
+            return row.sgi or SgiStatusValue.UNKNOWN.value
+        if table == CHAPTERS_TABLE:
+            return row.chapter or NONE
+        if table == CODES:
+            return self._code_column(row.code)
+        if table == CARE_UNITS:
+            return self._care_unit_column(row.care_unit)
+        age, sex = self._age_sex_classified[_age_sex_key(group, row.personal_number)]
+        return age if table == AGE else sex
 
     def headline(self) -> RawTable:
         columns = [Category(SICK_LISTED, _("Sick-listed")), Category("not_sick_listed", _("Not sick-listed"))]
-        counts = self._matrix(
-            self._degree_rows,
-            lambda r: SICK_LISTED if r["current_degree"] is not None else "not_sick_listed",
-            columns,
-        )
+        counts = self._matrix(HEADLINE, columns)
         return RawTable(HEADLINE, _("Clients in the method"), IN_METHOD, columns, self.groups, counts, _("Sick leave"))
 
     def degree(self) -> RawTable:
         columns = [Category(str(d.value), str(d.label)) for d in Degree]
-        counts = self._matrix(
-            self._degree_rows,
-            lambda r: str(r["current_degree"]) if r["current_degree"] is not None else None,
-            columns,
-        )
+        counts = self._matrix(DEGREE, columns)
         return RawTable(DEGREE, _("Sick-leave degree"), SICK_LISTED, columns, self.groups, counts, _("Degree"))
 
     def sgi(self) -> RawTable:
@@ -384,18 +464,13 @@ class FigureQuery:
             Category(SgiStatusValue.NONE.value, str(SgiStatusValue.NONE.label)),
             Category(SgiStatusValue.HAS.value, str(SgiStatusValue.HAS.label)),
         ]
-        rows = self._grouped(self._with_sgi(self.status_cases), "sgi")
-        counts = self._matrix(rows, lambda r: r["sgi"] or SgiStatusValue.UNKNOWN.value, columns)
+        counts = self._matrix(SGI, columns)
         return RawTable(SGI, _("SGI status"), IN_METHOD, columns, self.groups, counts, _("SGI status"))
-
-    @cached_property
-    def _diagnosis_rows(self) -> list[dict[str, Any]]:
-        return self._grouped(self._with_diagnosis(self.sick_cases), "chapter", "code")
 
     def chapters(self) -> RawTable:
         totals: dict[str, int] = defaultdict(int)
-        for row in self._diagnosis_rows:
-            totals[row["chapter"] or NONE] += row["n"]
+        for _group, row in self._status_clients(CHAPTERS_TABLE):
+            totals[row.chapter or NONE] += 1
         columns = [
             Category(chapter, f"{chapter} {chapter_name(chapter)}")
             for chapter, _first, _last, _name in CHAPTERS
@@ -403,7 +478,7 @@ class FigureQuery:
         ]
         if totals.get(NONE):
             columns.append(Category(NONE, _("No diagnosis code")))
-        counts = self._matrix(self._diagnosis_rows, lambda r: r["chapter"] or NONE, columns)
+        counts = self._matrix(CHAPTERS_TABLE, columns)
         return RawTable(
             CHAPTERS_TABLE,
             _("Diagnoses by ICD-10 chapter"),
@@ -417,9 +492,9 @@ class FigureQuery:
     @cached_property
     def top_codes(self) -> list[str]:
         totals: dict[str, int] = defaultdict(int)
-        for row in self._diagnosis_rows:
-            if row["code"]:
-                totals[row["code"]] += row["n"]
+        for _group, row in self._status_clients(CODES):
+            if row.code:
+                totals[row.code] += 1
         return [code for code, _n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CODES]]
 
     def _code_column(self, code: str | None) -> str:
@@ -430,7 +505,7 @@ class FigureQuery:
     def codes(self) -> RawTable:
         columns = [Category(code, display_code(code)) for code in self.top_codes]
         columns += [Category(OTHER, _("Other codes")), Category(NONE, _("No diagnosis code"))]
-        counts = self._matrix(self._diagnosis_rows, lambda r: self._code_column(r["code"]), columns)
+        counts = self._matrix(CODES, columns)
         return RawTable(
             CODES,
             _("Most common diagnosis codes"),
@@ -442,26 +517,26 @@ class FigureQuery:
         )
 
     @cached_property
-    def _care_unit_rows(self) -> list[dict[str, Any]]:
-        return self._grouped(self._with_care_unit(self.sick_cases), "care_unit", "care_unit_name")
-
-    @cached_property
     def top_care_units(self) -> list[Category]:
         totals: dict[int, int] = defaultdict(int)
         names: dict[int, str] = {}
-        for row in self._care_unit_rows:
-            totals[row["care_unit"]] += row["n"]
-            names[row["care_unit"]] = row["care_unit_name"]
+        for _group, row in self._status_clients(CARE_UNITS):
+            totals[row.care_unit] += 1
+            names[row.care_unit] = row.care_unit_name
         ranked = sorted(totals, key=lambda pk: (-totals[pk], names[pk], pk))[:TOP_CARE_UNITS]
         return [Category(str(pk), names[pk]) for pk in ranked]
 
+    @cached_property
+    def _top_care_unit_keys(self) -> set[str]:
+        return {c.key for c in self.top_care_units}
+
     def _care_unit_column(self, care_unit_id: int | None) -> str:
         key = str(care_unit_id)
-        return key if key in {c.key for c in self.top_care_units} else OTHER
+        return key if key in self._top_care_unit_keys else OTHER
 
     def care_units(self) -> RawTable:
         columns = [*self.top_care_units, Category(OTHER, _("Other care units"))]
-        counts = self._matrix(self._care_unit_rows, lambda r: self._care_unit_column(r["care_unit"]), columns)
+        counts = self._matrix(CARE_UNITS, columns)
         return RawTable(
             CARE_UNITS,
             _("Care units by number of sick-listed clients"),
@@ -473,35 +548,36 @@ class FigureQuery:
         )
 
     @cached_property
-    def _age_sex_classified(self) -> list[dict[str, Any]]:
-        """The database groups clients by birth date and serial digit; each group is classified once."""
-        rows = list(
-            self.status_cases.values(
-                "group",
-                birth=Substr("client__personal_number", 1, 8),
-                serial_digit=Substr("client__personal_number", 11, 1),
-            )
-            .annotate(n=Count("client_id", distinct=True), sample=Min("client__personal_number"))
-            .order_by()
-        )
-        for row in rows:
-            birth, sex = birth_and_sex(row["sample"])
-            row["age"] = age_band(age_on(birth, self.params.reference_date)) if birth else UNKNOWN
-            row["sex"] = sex
-        return rows
+    def _age_sex_classified(self) -> dict[tuple[str, str, str], tuple[str, str]]:
+        """(group, birth date digits, serial digit of the sex) -> (age band, sex).
+
+        Clients of a group with the same birth date and sex digit are classified once, from the smallest of their
+        numbers (as the grouped statement did before: ``Min`` of the numbers per group, birth date and digit).
+        """
+        samples: dict[tuple[str, str, str], str] = {}
+        for group, row in self._status_clients(AGE):
+            key = _age_sex_key(group, row.personal_number)
+            if key not in samples or row.personal_number < samples[key]:
+                samples[key] = row.personal_number
+        classified = {}
+        for key, sample in samples.items():
+            birth, sex = birth_and_sex(sample)
+            age = age_band(age_on(birth, self.params.reference_date)) if birth else UNKNOWN
+            classified[key] = (age, sex)
+        return classified
 
     def age(self) -> RawTable:
         columns = [Category(key, _age_label(key)) for key, _low, _high in AGE_BANDS]
-        if any(r["age"] == UNKNOWN for r in self._age_sex_classified):
+        if any(age == UNKNOWN for age, _sex in self._age_sex_classified.values()):
             columns.append(Category(UNKNOWN, _("Unknown")))
-        counts = self._matrix(self._age_sex_classified, lambda r: r["age"], columns)
+        counts = self._matrix(AGE, columns)
         return RawTable(AGE, _("Age"), IN_METHOD, columns, self.groups, counts, _("Age (years)"))
 
     def sex(self) -> RawTable:
         columns = [Category(FEMALE, _("Women")), Category(MALE, _("Men"))]
-        if any(r["sex"] == UNKNOWN for r in self._age_sex_classified):
+        if any(sex == UNKNOWN for _age, sex in self._age_sex_classified.values()):
             columns.append(Category(UNKNOWN, _("Unknown")))
-        counts = self._matrix(self._age_sex_classified, lambda r: r["sex"], columns)
+        counts = self._matrix(SEX, columns)
         return RawTable(SEX, _("Sex"), IN_METHOD, columns, self.groups, counts, _("Sex"))
 
     # -- tables from the sick-leave spells (counted in the database, one statement) --
@@ -748,33 +824,11 @@ class FigureQuery:
         raise KeyError(table)
 
     def _status_member_ids(self, table: str, column: str) -> set[int]:
-        cases: QuerySet[Any] = self.status_cases
-        population = IN_METHOD if table in {HEADLINE, SGI, AGE, SEX} else SICK_LISTED
-        if population == SICK_LISTED or (table == HEADLINE and column == SICK_LISTED):
-            cases = self.sick_cases
+        """The clients behind one cell of a status table, from the same rows and columns as the table; the total of
+        a table of the sick-listed (and of the spell lengths) is every sick-listed client in the method."""
         if column == TOTAL or (table == HEADLINE and column == SICK_LISTED):
-            return set(cases.values_list("client_id", flat=True))
-        if table == HEADLINE:
-            if column != "not_sick_listed":
-                return set()
-            return set(self.status_cases.filter(current_certificate__isnull=True).values_list("client_id", flat=True))
-        if table == DEGREE:
-            return set(cases.filter(current_degree=_int_or_none(column)).values_list("client_id", flat=True))
-        if table == SGI:
-            with_sgi = self._with_sgi(cases)
-            if column == SgiStatusValue.UNKNOWN:
-                with_sgi = with_sgi.filter(Q(sgi__isnull=True) | Q(sgi=SgiStatusValue.UNKNOWN))
-            else:
-                with_sgi = with_sgi.filter(sgi=column)
-            return set(with_sgi.values_list("client_id", flat=True))
-        if table in {CHAPTERS_TABLE, CODES}:
-            rows = self._with_diagnosis(cases).values_list("client_id", "chapter", "code")
-            if table == CHAPTERS_TABLE:
-                return {c for c, chapter, _code in rows if (chapter or NONE) == column}
-            return {c for c, _chapter, code in rows if self._code_column(code) == column}
-        if table == CARE_UNITS:
-            rows = self._with_care_unit(cases).values_list("client_id", "care_unit")
-            return {c for c, care_unit in rows if self._care_unit_column(care_unit) == column}
+            sick = table in SICK_TABLES or table == SPELL_LENGTH or column == SICK_LISTED
+            return {row.client_id for _group, row in self._status_clients(DEGREE if sick else table)}
         if table == SPELL_LENGTH:
             return {
                 client_id
@@ -782,17 +836,8 @@ class FigureQuery:
                 for client_id, unit_id in members.items()
                 if self._spell_bucket_of(client_id, unit_id) == column
             }
-        # age and sex: classified per client from the number
-        rows = cases.values_list("client_id", "client__personal_number")
-        found = set()
-        for client_id, number in rows:
-            birth, sex = birth_and_sex(number)
-            if table == SEX and sex == column:
-                found.add(client_id)
-            age = age_band(age_on(birth, self.params.reference_date)) if birth else UNKNOWN
-            if table == AGE and age == column:
-                found.add(client_id)
-        return found
+        clients = self._status_clients(table)
+        return {row.client_id for group, row in clients if self._status_column(table, group, row) == column}
 
     def _certificate_member_ids(self, table: str, column: str, row: str) -> set[int]:
         in_method = set(self._client_groups())
@@ -816,10 +861,3 @@ def _month_matches(months: set[datetime.date], column: str) -> bool:
     if column == TOTAL:
         return bool(months)
     return column in {m.strftime("%Y-%m") for m in months}
-
-
-def _int_or_none(value: str) -> int | None:
-    try:
-        return int(value)
-    except ValueError:
-        return None

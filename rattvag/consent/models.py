@@ -59,6 +59,47 @@ def consent_document_path(instance: Consent, filename: str) -> str:
     return f"consent/{timezone.localdate():%Y}/{uuid.uuid4().hex}{suffix}"
 
 
+def consent_ends_on(
+    *,
+    valid_until: datetime.date | None,
+    until_case_closes: bool,
+    case_closed_on: datetime.date | None,
+    withdrawn_on: datetime.date | None,
+) -> datetime.date | None:
+    """The last day a consent is valid (None: while its case is open). Plain values, so that the method rules,
+    which read consents as rows, decide as the model does."""
+    last = valid_until
+    if until_case_closes and case_closed_on is not None:
+        last = case_closed_on - datetime.timedelta(days=1)
+    if withdrawn_on is not None:
+        day_before = withdrawn_on - datetime.timedelta(days=1)
+        last = day_before if last is None else min(last, day_before)
+    return last
+
+
+def consent_status(
+    *,
+    day: datetime.date,
+    given_on: datetime.date,
+    valid_until: datetime.date | None,
+    until_case_closes: bool,
+    case_closed_on: datetime.date | None,
+    withdrawn_on: datetime.date | None,
+    withdrawn_how: str = "",
+) -> ConsentStatus:
+    """Valid on ``day``, or why not. Mirrors checks.valid_consents(), which is the one used for decisions."""
+    if withdrawn_on is not None and withdrawn_on <= day:
+        return ConsentStatus.REPLACED if withdrawn_how == WithdrawalForm.REPLACED else ConsentStatus.WITHDRAWN
+    if given_on > day:
+        return ConsentStatus.NOT_YET_VALID
+    if until_case_closes:
+        if case_closed_on is not None and case_closed_on <= day:
+            return ConsentStatus.EXPIRED
+    elif valid_until is None or valid_until < day:
+        return ConsentStatus.EXPIRED
+    return ConsentStatus.VALID
+
+
 class Consent(TimeStampedModel):
     """The client's consent to contact, request from or share with a partner for given purposes."""
 
@@ -184,28 +225,24 @@ class Consent(TimeStampedModel):
 
     def ends_on(self) -> datetime.date | None:
         """The last day the consent is valid (None: while the case is open)."""
-        last: datetime.date | None = self.valid_until
-        if self.until_case_closes and self.case is not None and self.case.closed_on is not None:
-            last = self.case.closed_on - datetime.timedelta(days=1)
-        if self.withdrawn_on is not None:
-            day_before = self.withdrawn_on - datetime.timedelta(days=1)
-            last = day_before if last is None else min(last, day_before)
-        return last
+        return consent_ends_on(
+            valid_until=self.valid_until,
+            until_case_closes=self.until_case_closes,
+            case_closed_on=self.case.closed_on if self.case is not None else None,
+            withdrawn_on=self.withdrawn_on,
+        )
 
     def status_on(self, day: datetime.date | None = None) -> ConsentStatus:
-        """Valid, or why not. Mirrors checks.valid_consents(), which is the one used for decisions."""
-        day = day or timezone.localdate()
-        if self.withdrawn_on is not None and self.withdrawn_on <= day:
-            return ConsentStatus.REPLACED if self.withdrawn_how == WithdrawalForm.REPLACED else ConsentStatus.WITHDRAWN
-        if self.given_on > day:
-            return ConsentStatus.NOT_YET_VALID
-        if self.until_case_closes:
-            closed_on = self.case.closed_on if self.case is not None else None
-            if closed_on is not None and closed_on <= day:
-                return ConsentStatus.EXPIRED
-        elif self.valid_until is None or self.valid_until < day:
-            return ConsentStatus.EXPIRED
-        return ConsentStatus.VALID
+        """Valid, or why not (``consent_status``)."""
+        return consent_status(
+            day=day or timezone.localdate(),
+            given_on=self.given_on,
+            valid_until=self.valid_until,
+            until_case_closes=self.until_case_closes,
+            case_closed_on=self.case.closed_on if self.case is not None else None,
+            withdrawn_on=self.withdrawn_on,
+            withdrawn_how=self.withdrawn_how,
+        )
 
     def is_valid_on(self, day: datetime.date | None = None) -> bool:
         return self.status_on(day) == ConsentStatus.VALID

@@ -34,7 +34,15 @@ from rattvag.certificates.models import Certificate, SgiStatus
 from rattvag.certificates.spells import DEFAULT_MAX_GAP, CertificateSpan, Period, Spell, build_spells
 from rattvag.clients.models import CaseStatus
 from rattvag.clients.models import Outcome as CaseOutcomeChoice
-from rattvag.consent.models import Consent, ConsentPurpose, HealthcareRequest, HealthcareRequestStatus
+from rattvag.consent.models import (
+    Consent,
+    ConsentPurpose,
+    ConsentStatus,
+    HealthcareRequest,
+    HealthcareRequestStatus,
+    consent_ends_on,
+    consent_status,
+)
 from rattvag.meetings.models import AgreedAction, Meeting, MeetingStatus, SipVersion
 from rattvag.plans.models import Activity, PlanKind, PlanVersion
 
@@ -100,24 +108,25 @@ class ConsentFact(NamedTuple):
     purposes: tuple[str, ...]  # in the order of ConsentPurpose
 
     def ends_on(self) -> datetime.date | None:
-        """The last day the consent is valid (None: while the case is open). As Consent.ends_on()."""
-        last = self.valid_until
-        if self.until_case_closes and self.case_closed_on is not None:
-            last = self.case_closed_on - datetime.timedelta(days=1)
-        if self.withdrawn_on is not None:
-            day_before = self.withdrawn_on - datetime.timedelta(days=1)
-            last = day_before if last is None else min(last, day_before)
-        return last
+        """The last day the consent is valid (None: while the case is open), decided as for the model."""
+        return consent_ends_on(
+            valid_until=self.valid_until,
+            until_case_closes=self.until_case_closes,
+            case_closed_on=self.case_closed_on,
+            withdrawn_on=self.withdrawn_on,
+        )
 
     def is_valid_on(self, day: datetime.date) -> bool:
-        """As Consent.is_valid_on(): given, not withdrawn, not expired on `day`."""
-        if self.withdrawn_on is not None and self.withdrawn_on <= day:
-            return False
-        if self.given_on > day:
-            return False
-        if self.until_case_closes:
-            return self.case_closed_on is None or self.case_closed_on > day
-        return self.valid_until is not None and self.valid_until >= day
+        """Given, not withdrawn, not expired on `day`, decided as for the model."""
+        status = consent_status(
+            day=day,
+            given_on=self.given_on,
+            valid_until=self.valid_until,
+            until_case_closes=self.until_case_closes,
+            case_closed_on=self.case_closed_on,
+            withdrawn_on=self.withdrawn_on,
+        )
+        return status == ConsentStatus.VALID
 
 
 class HealthcareRequestFact(NamedTuple):

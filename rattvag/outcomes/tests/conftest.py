@@ -20,6 +20,7 @@ from rattvag.outcomes.models import (
     Questionnaire,
     QuestionnaireResponse,
 )
+from rattvag.outcomes.scope import Group, Period, resolve_group
 from rattvag.outcomes.selectors import current_ladder_version
 
 
@@ -43,6 +44,17 @@ def _rows_made_by_migrations(db: None) -> None:
 @pytest.fixture
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+@pytest.fixture
+def period(today: datetime.date) -> Period:
+    """The report period of most report tests: the 200 days up to today."""
+    return Period(today - datetime.timedelta(days=200), today)
+
+
+@pytest.fixture
+def unit_a(world: Any) -> Group:
+    return resolve_group(world.manager, unit=world.unit_a.code)
 
 
 @pytest.fixture

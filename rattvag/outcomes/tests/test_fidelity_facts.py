@@ -5,25 +5,13 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from rattvag.outcomes.reports import fidelity_report
-from rattvag.outcomes.scope import Period, resolve_group
 from tests.factories import CaseFactory, ClientFactory
 
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def period(today):
-    return Period(today - 200 * DAY, today)
-
-
-@pytest.fixture
-def unit_a(world):
-    return resolve_group(world.manager, unit=world.unit_a.code)
 
 
 def _clients(unit, count, opened_on):

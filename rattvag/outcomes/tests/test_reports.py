@@ -31,16 +31,6 @@ def clients_in(unit, count, opened_on):
     return [case.client for case in cases], cases
 
 
-@pytest.fixture
-def period(today):
-    return Period(today - 200 * DAY, today)
-
-
-@pytest.fixture
-def unit_a(world):
-    return resolve_group(world.manager, unit=world.unit_a.code)
-
-
 # --- movement ---------------------------------------------------------------------------------------
 
 

@@ -206,13 +206,12 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
 # --- charts (images beside the tables; the numbers are in the tables) ------------------------------
 
 
-def _chart(request: HttpRequest, kind: str, draw: Callable[[Any], str], *variant: str) -> HttpResponse:
-    """A report's chart, drawn once for the kept figures it shows (drawing takes longer than looking them up)."""
+def _chart(request: HttpRequest, kind: str, draw: Callable[[Any], str]) -> HttpResponse:
+    """A report's chart from the (kept) report; the charts module remembers what it has drawn."""
     built = _build(request, kind)
     if built.report is None:
         raise Http404
-    parts = ("chart", kind, built.query, variant, built.computed_at)
-    return svg_response(kept_figures.kept(parts, lambda: draw(built.report)).value)
+    return svg_response(draw(built.report))
 
 
 @login_required
@@ -262,7 +261,7 @@ def _indicators_svg(report: Any) -> str:
 def time_to_outcome_chart(request: HttpRequest, endpoint: str) -> HttpResponse:
     if endpoint not in ENDPOINTS:
         raise Http404
-    return _chart(request, "time_to_outcome", lambda report: _time_to_outcome_svg(report, endpoint), endpoint)
+    return _chart(request, "time_to_outcome", lambda report: _time_to_outcome_svg(report, endpoint))
 
 
 def _time_to_outcome_svg(report: Any, endpoint: str) -> str:

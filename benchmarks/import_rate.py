@@ -12,7 +12,9 @@ case, certificate … created) and a re-import of the same file (every row uncha
 median and spread of `--runs` runs (default 3) and the load average of the machine. Wall-clock
 time is the figure; the CPU time of the benchmark process is printed beside it because on a
 shared machine other processes stretch the wall clock (on SQLite the whole import runs in this
-process, so on an idle machine the two are close; on PostgreSQL the server's work is not in it).
+process, so on an idle machine the two are close; on PostgreSQL the server's work is not in it,
+and the CPU time of the connection's server process is printed too when /proc shows it, i.e. when
+the server runs on this machine and may be read).
 
 Without DATABASE_URL it uses a new SQLite file in a temporary directory. With DATABASE_URL it
 refuses to run unless --flush-database is given, because every run empties that database:
@@ -122,22 +124,16 @@ HEADER = [
 ]
 
 
-def luhn(nine: str) -> int:
-    total = 0
-    for index, char in enumerate(nine):
-        product = int(char) * (2 if index % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
-    return (10 - total % 10) % 10
-
-
 def personal_numbers(count: int, rng: random.Random) -> list[str]:
+    from rattvag.clients.personal_numbers import luhn_check_digit  # after setup_django has put the project on the path
+
     seen: set[str] = set()
     start = datetime.date(1958, 1, 1)
     while len(seen) < count:
         birth = start + datetime.timedelta(days=rng.randrange(0, 46 * 365))
         serial = rng.randrange(1, 1000)
         nine = f"{birth:%y%m%d}{serial:03d}"
-        seen.add(f"{birth:%Y%m%d}-{serial:03d}{luhn(nine)}")
+        seen.add(f"{birth:%Y%m%d}-{serial:03d}{luhn_check_digit(nine)}")
     return sorted(seen, key=lambda _n: rng.random())
 
 
@@ -197,7 +193,22 @@ def setup_django(workdir: Path, *, flush_allowed: bool = False) -> None:
     call_command("migrate", verbosity=0)
 
 
-def one_run(*, rows: int, seed: int, workdir: Path) -> dict[str, tuple[float, float]]:
+def server_cpu() -> float | None:
+    """PostgreSQL on this machine: the CPU seconds used so far by the server process of this connection
+    (from /proc; None when it cannot be read, e.g. SQLite or a server elsewhere)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    try:
+        fields = Path(f"/proc/{connection.connection.info.backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def one_run(*, rows: int, seed: int, workdir: Path) -> dict[str, tuple[float, float, float | None]]:
     from django.core.management import call_command
 
     from rattvag.accounts.models import Municipality, Role, Unit, User
@@ -218,7 +229,8 @@ def one_run(*, rows: int, seed: int, workdir: Path) -> dict[str, tuple[float, fl
     path = workdir / f"caseload-{tag}.csv"
     write_file(path, rows=rows, unit_code=unit.code, caseworkers=caseworkers, seed=seed)
 
-    def timed(dry_run: bool, expect: str) -> tuple[float, float]:
+    def timed(dry_run: bool, expect: str) -> tuple[float, float, float | None]:
+        server_started = server_cpu()
         started, cpu_started = time.perf_counter(), time.process_time()
         job = services.import_job_create(
             actor=manager,
@@ -230,9 +242,11 @@ def one_run(*, rows: int, seed: int, workdir: Path) -> dict[str, tuple[float, fl
         )
         job = services.import_job_run(job_id=job.pk)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        server_ended = server_cpu()
         assert job.status == ImportStatus.DONE, (job.status, job.failure, job.errors[:3])
         assert getattr(job, f"{expect}_count") == rows, (expect, job.created_count, job.unchanged_count)
-        return elapsed, cpu
+        server = server_ended - server_started if server_started is not None and server_ended is not None else None
+        return elapsed, cpu, server
 
     return {
         "dry run": timed(True, "created"),
@@ -256,13 +270,17 @@ def main() -> None:
 
         results: dict[str, list[float]] = {}
         cpu_results: dict[str, list[float]] = {}
+        server_results: dict[str, list[float]] = {}
         for run in range(args.runs):
-            for name, (seconds, cpu) in one_run(rows=args.rows, seed=run, workdir=workdir).items():
+            for name, (seconds, cpu, server) in one_run(rows=args.rows, seed=run, workdir=workdir).items():
                 results.setdefault(name, []).append(seconds)
                 cpu_results.setdefault(name, []).append(cpu)
+                if server is not None:
+                    server_results.setdefault(name, []).append(server)
                 print(
                     f"run {run + 1}: {name:13} {seconds:7.2f} s  {args.rows / seconds:9,.0f} rows/s"
-                    f"   (CPU of this process {cpu:6.2f} s)",
+                    f"   (CPU of this process {cpu:6.2f} s"
+                    + (f", of its database server process {server:6.2f} s)" if server is not None else ")"),
                     flush=True,
                 )
         version = connection.Database.sqlite_version if connection.vendor == "sqlite" else connection.pg_version
@@ -272,10 +290,17 @@ def main() -> None:
         for name, values in results.items():
             rates = sorted(args.rows / s for s in values)
             cpu_rate = args.rows / statistics.median(cpu_results[name])
+            server = server_results.get(name)
             print(
                 f"  {name:13} {statistics.median(rates):9,.0f} rows/s  "
                 f"(min {rates[0]:,.0f}, max {rates[-1]:,.0f}; median {statistics.median(values):.2f} s; "
-                f"by CPU time of this process {cpu_rate:,.0f} rows/s)"
+                f"by CPU time of this process {cpu_rate:,.0f} rows/s"
+                + (
+                    f"; CPU median: this process {statistics.median(cpu_results[name]):.2f} s, "
+                    f"database server process {statistics.median(server):.2f} s)"
+                    if server
+                    else ")"
+                )
             )
 
 

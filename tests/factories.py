@@ -9,14 +9,7 @@ from django.utils import timezone
 
 from rattvag.accounts.models import Municipality, Partner, PartnerKind, Role, Unit, User
 from rattvag.clients.models import Case, Client
-
-
-def luhn_check_digit(nine_digits: str) -> int:
-    total = 0
-    for i, char in enumerate(nine_digits):
-        product = int(char) * (2 if i % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
-    return (10 - total % 10) % 10
+from rattvag.clients.personal_numbers import luhn_check_digit
 
 
 def make_personal_number(birth: datetime.date, serial: int, *, coordination: bool = False) -> str:

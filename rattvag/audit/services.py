@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -20,7 +23,7 @@ from rattvag.core.bulk import Inserter
 from rattvag.core.errors import Conflict, PermissionRefused
 
 from .actions import ACTIONS
-from .hashing import HASHED_FIELDS, chain_digests, event_digest
+from .hashing import HASHED_FIELDS, _json_default, chain_digests, event_digest
 from .models import AuditChainHead, AuditEvent, AuditReview
 from .scope import events_in_review_scope
 
@@ -110,8 +113,14 @@ def audit_log_many(
     objects: Sequence[models.Model | None] | None = None,
     purpose: str = "",
     data: dict[str, Any] | None = None,
+    object_refs: Sequence[tuple[str, str]] | None = None,
 ) -> int:
-    """Append one event per client (e.g. every client shown in a list), in one locked step; how many."""
+    """Append one event per client (e.g. every client shown in a list), in one locked step; how many.
+
+    `object_refs` instead of `objects`: the (label_lower, str(pk)) of each object, for a caller that
+    holds ids rather than model instances (an import of 100,000 clients)."""
+    if objects is not None and object_refs is not None:
+        raise ValueError("Give objects or object_refs, not both")
     return len(
         _log(
             actor=actor,
@@ -121,6 +130,7 @@ def audit_log_many(
             objects=objects,
             purpose=purpose,
             data=data,
+            object_refs=object_refs,
         )
     )
 
@@ -134,6 +144,7 @@ def _log(
     objects: Sequence[models.Model | None] | None,
     purpose: str,
     data: dict[str, Any] | None,
+    object_refs: Sequence[tuple[str, str]] | None = None,
 ) -> Sequence[AuditEvent | int]:
     """The events written (model instances; from BULK_THRESHOLD events only their ids)."""
     if action not in ACTIONS:
@@ -141,30 +152,34 @@ def _log(
     if not client_ids:
         return []
     acting = acting_for or _default_acting_for(actor)
-    objs: Iterable[models.Model | None] = objects if objects is not None else [None] * len(client_ids)
-    refs = [_object_ref(obj) for obj in objs]
+    if object_refs is not None:
+        refs = [(str(object_type), str(object_id)) for object_type, object_id in object_refs]
+    else:
+        objs: Iterable[models.Model | None] = objects if objects is not None else [None] * len(client_ids)
+        refs = [_object_ref(obj) for obj in objs]
     if len(refs) != len(client_ids):
         raise ValueError("objects and client_ids must be of the same length")
 
+    def common_at(now: datetime.datetime) -> EventRow:
+        """What every event of this call holds; the client and the object are set per event."""
+        return EventRow(
+            occurred_at=now,
+            actor_id=actor.pk if actor is not None else None,
+            actor_role=actor.role if actor is not None else "",
+            acting_unit_id=acting.unit.pk if acting.unit is not None else None,
+            acting_partner_id=acting.partner.pk if acting.partner is not None else None,
+            action=action,
+            purpose=purpose,
+            break_glass=acting.break_glass,
+            outside_units=acting.outside_units,
+            outside_hours=is_outside_office_hours(now),
+            data=data or {},
+        )
+
     def rows_at(now: datetime.datetime) -> list[EventRow]:
-        outside_hours = is_outside_office_hours(now)
+        common = common_at(now)
         return [
-            EventRow(
-                occurred_at=now,
-                actor_id=actor.pk if actor is not None else None,
-                actor_role=actor.role if actor is not None else "",
-                acting_unit_id=acting.unit.pk if acting.unit is not None else None,
-                acting_partner_id=acting.partner.pk if acting.partner is not None else None,
-                client_id=client_id,
-                object_type=object_type,
-                object_id=object_id,
-                action=action,
-                purpose=purpose,
-                break_glass=acting.break_glass,
-                outside_units=acting.outside_units,
-                outside_hours=outside_hours,
-                data=data or {},
-            )
+            replace(common, client_id=client_id, object_type=object_type, object_id=object_id)
             for client_id, (object_type, object_id) in zip(client_ids, refs, strict=True)
         ]
 
@@ -177,7 +192,11 @@ def _log(
         # The lock serialises writers (PostgreSQL: row lock; SQLite: the IMMEDIATE transaction),
         # so the time is taken inside it and follows the order of the chain.
         head = _locked_chain_head()
-        return _append(head, rows_at(timezone.now()))
+        now = timezone.now()
+        if len(client_ids) >= BULK_THRESHOLD:
+            # Many events alike but for the client and the object: written without an EventRow each.
+            return _append_uniform(head, common_at(now), client_ids, refs)
+        return _append(head, rows_at(now))
 
 
 def _append(head: AuditChainHead, rows: Sequence[EventRow]) -> Sequence[AuditEvent | int]:
@@ -301,6 +320,88 @@ def _append_rows(head: AuditChainHead, rows: Sequence[EventRow]) -> list[int]:
 
 def _event_inserter() -> Inserter:
     return Inserter(AuditEvent, [*HASHED_FIELDS, "prev_hash", "hash"])
+
+
+# What differs between the events of one audit_log_many call; everything else is in `common`.
+_VARYING = ("client_id", "object_type", "object_id")
+
+
+def _append_uniform(
+    head: AuditChainHead, common: EventRow, client_ids: Sequence[int | None], refs: Sequence[tuple[str, str]]
+) -> list[int]:
+    """Like _append_rows for events equal but for client and object, without an EventRow, a dict of fields
+    and a json.dumps each: the hashed text is rendered once with markers for the client and the object id,
+    and each event's text is that with its own two values put in. The first event's text is checked
+    against the general rendering (hashing.chain_digests); should they ever differ, every event takes the
+    general way. The same events, hashes and head as _append_rows."""
+    if common.action not in ACTIONS:
+        raise ValueError(f"Unregistered audit actions {[common.action]!r}")
+    object_types = {object_type for object_type, _object_id in refs}
+    template = _uniform_template(common, object_types.pop()) if len(object_types) == 1 else None
+    if template is not None:
+        first = replace(common, client_id=client_ids[0], object_type=refs[0][0], object_id=refs[0][1])
+        expected = chain_digests(prev_hash=head.last_hash, rows=[first.fields()])[0]
+        rendered = template.render(client_ids[0], refs[0][1])
+        if hashlib.sha256(f"{head.last_hash}|{rendered}".encode()).hexdigest() != expected:
+            template = None  # pragma: no cover - a rendering the template does not foresee
+    if template is None:
+        return _append_rows(
+            head,
+            [
+                replace(common, client_id=client_id, object_type=object_type, object_id=object_id)
+                for client_id, (object_type, object_id) in zip(client_ids, refs, strict=True)
+            ],
+        )
+    render = template.render
+    sha256 = hashlib.sha256
+    prev = head.last_hash
+    values = []
+    for client_id, (_object_type, object_id) in zip(client_ids, refs, strict=True):
+        digest = sha256(f"{prev}|{render(client_id, object_id)}".encode()).hexdigest()
+        values.append((client_id, object_id, prev, digest))
+        prev = digest
+    constants = {name: getattr(common, name) for name in HASHED_FIELDS if name not in _VARYING}
+    constants["object_type"] = refs[0][0]
+    ids = Inserter(AuditEvent, ["client_id", "object_id", "prev_hash", "hash"], constants=constants).insert(values)
+    head.last_hash = prev
+    head.last_event_id = ids[-1]
+    head.save(update_fields=["last_hash", "last_event_id"])
+    return ids
+
+
+@dataclass(frozen=True, slots=True)
+class _UniformTemplate:
+    """The hashed text of an event around its client id and object id (in this order: the keys are sorted)."""
+
+    before_client: str
+    between: str
+    after_object: str
+
+    def render(self, client_id: int | None, object_id: str) -> str:
+        # As json.dumps renders them: an int as its digits, None as null, a string of digits in quotes.
+        if client_id is None:
+            client = "null"
+        elif client_id.__class__ is int:
+            client = str(client_id)
+        else:
+            client = json.dumps(client_id)
+        obj = f'"{object_id}"' if object_id.isascii() and object_id.isdigit() else json.dumps(object_id)
+        return f"{self.before_client}{client}{self.between}{obj}{self.after_object}"
+
+
+def _uniform_template(common: EventRow, object_type: str) -> _UniformTemplate | None:
+    """The template for events like `common` of this object type; None if the text does not split as foreseen."""
+    marker_client, marker_object = f"client-{uuid.uuid4().hex}", f"object-{uuid.uuid4().hex}"
+    fields = {**common.fields(), "client_id": marker_client, "object_type": object_type, "object_id": marker_object}
+    text = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=_json_default)
+    quoted_client, quoted_object = json.dumps(marker_client), json.dumps(marker_object)
+    if text.count(quoted_client) != 1 or text.count(quoted_object) != 1:
+        return None  # pragma: no cover - the markers are random
+    head, rest = text.split(quoted_client)
+    if quoted_object not in rest:
+        return None  # pragma: no cover - "client_id" sorts before "object_id"
+    middle, tail = rest.split(quoted_object)
+    return _UniformTemplate(head, middle, tail)
 
 
 def audit_review(*, reviewer: User, event: AuditEvent, note: str) -> AuditReview:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection
@@ -95,14 +97,30 @@ def spell_summaries(
     before = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
     degree_current = _degree_on("sp.client_id", "%s") if with_degrees else "NULL"
     degree_start = _degree_on("sp.client_id", "sp.start") if with_degrees else "NULL"
-    sql = f"""
-WITH pairs (client_id, gap) AS ({pairs_sql}),
-spans AS (
+    if connection.vendor == "postgresql":
+        # Each client's certificates through the index on client, in a lateral subquery (OFFSET 0 keeps it one):
+        # joined plainly, PostgreSQL hashes the whole certificate table (a wide one) for a few thousand clients.
+        spans = """
+    SELECT pr.client_id, pr.gap, s.certificate_id, MIN(s.start) AS first_day, MAX(s."end") AS last_day
+    FROM pairs pr
+    CROSS JOIN LATERAL (
+        SELECT c.id AS certificate_id, p.start, p."end"
+        FROM certificates_certificate c
+        JOIN certificates_certificateperiod p ON p.certificate_id = c.id
+        WHERE c.client_id = pr.client_id
+        OFFSET 0
+    ) s
+    GROUP BY pr.client_id, pr.gap, s.certificate_id"""
+    else:
+        spans = """
     SELECT pr.client_id, pr.gap, c.id AS certificate_id, MIN(p.start) AS first_day, MAX(p."end") AS last_day
     FROM pairs pr
     JOIN certificates_certificate c ON c.client_id = pr.client_id
     JOIN certificates_certificateperiod p ON p.certificate_id = c.id
-    GROUP BY pr.client_id, pr.gap, c.id
+    GROUP BY pr.client_id, pr.gap, c.id"""
+    sql = f"""
+WITH pairs (client_id, gap) AS ({pairs_sql}),
+spans AS ({spans}
 ),
 marked AS (
     SELECT client_id, gap, certificate_id, first_day, last_day,
@@ -318,6 +336,72 @@ def _has_basis(value: Any) -> bool:
     return bool(json.loads(value) if isinstance(value, str) else value)
 
 
+def _materialized() -> str:
+    """``MATERIALIZED`` for a CTE whose rows must be computed once (PostgreSQL 12+, SQLite 3.35+), else nothing."""
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+        return ""
+    return "MATERIALIZED"
+
+
+_CHOSEN_COLUMNS = "id, client_id, care_unit_id, issued_on, basis, prognosis, impairment, limitation"
+
+
+def _completeness(chosen_sql: str, params: Sequence[Any]) -> list[CertificateCompleteness]:
+    """The completeness verdicts of the certificates ``chosen_sql`` selects (``_CHOSEN_COLUMNS``), by id.
+
+    A certificate selected twice is listed twice (its periods are joined twice, which changes neither its first and
+    last day nor whether they leave a gap)."""
+    before = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
+    # ``checked`` is materialized: inlined, its ``passes`` (with the diagnosis lookup) is evaluated once per use.
+    sql = f"""
+WITH chosen ({_CHOSEN_COLUMNS}) AS ({chosen_sql}),
+ordered AS (
+    SELECT p.certificate_id, p.start, p."end",
+           MAX(p."end") OVER (PARTITION BY p.certificate_id ORDER BY p.start, p."end", p.id {before}) AS reach
+    FROM chosen c
+    JOIN certificates_certificateperiod p ON p.certificate_id = c.id
+),
+spans AS (
+    SELECT certificate_id, MIN(start) AS first_day, MAX("end") AS last_day,
+           MAX(CASE WHEN reach IS NOT NULL AND start > {_plus_days("reach", 1)} THEN 1 ELSE 0 END) AS gap
+    FROM ordered GROUP BY certificate_id
+),
+checked AS {_materialized()} (
+    SELECT c.id, c.client_id, c.care_unit_id, c.basis, c.impairment, c.limitation,
+           CASE WHEN s.certificate_id IS NOT NULL
+                     AND s.first_day >= {_plus_days("c.issued_on", -MAX_DAYS_BACKDATED)}
+                     AND s.last_day >= c.issued_on
+                     AND s.gap = 0
+                     AND c.prognosis <> ''
+                     AND length(c.impairment) >= {MIN_DFA_TEXT}
+                     AND length(c.limitation) >= {MIN_DFA_TEXT}
+                     AND EXISTS (SELECT 1 FROM certificates_diagnosis dx
+                                 WHERE dx.certificate_id = c.id AND dx.code <> '')
+                THEN 1 ELSE 0 END AS passes
+    FROM chosen c
+    LEFT JOIN spans s ON s.certificate_id = c.id
+)
+SELECT id, client_id, care_unit_id, passes,
+       CASE WHEN passes = 1 THEN basis END,
+       CASE WHEN passes = 1 THEN impairment END,
+       CASE WHEN passes = 1 THEN limitation END
+FROM checked
+"""  # noqa: S608 - the SQL is ours; values go as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    rows.sort(key=itemgetter(0))  # by id: cheaper here than a sort of the wide rows in the database
+    return [
+        CertificateCompleteness(
+            pk,
+            client_id,
+            care_unit_id,
+            bool(passes) and _has_basis(basis) and _has_text(impairment) and _has_text(limitation),
+        )
+        for pk, client_id, care_unit_id, passes, basis, impairment, limitation in rows
+    ]
+
+
 def completeness_of_certificates(certificates: QuerySet[Certificate]) -> list[CertificateCompleteness]:
     """Whether the quality check finds nothing, for many certificates (statistics): the same verdict as
     ``finding_count(...) == 0`` in one statement. The database checks what SQL states exactly (a coded diagnosis,
@@ -329,52 +413,35 @@ def completeness_of_certificates(certificates: QuerySet[Certificate]) -> list[Ce
         .annotate(impairment=F("functional_impairment"), limitation=F("activity_limitation"))
         .query.sql_with_params()
     )
-    before = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
-    sql = f"""
-WITH chosen (id, client_id, care_unit_id, issued_on, basis, prognosis, impairment, limitation) AS ({chosen_sql}),
-ordered AS (
-    SELECT p.certificate_id, p.start, p."end",
-           MAX(p."end") OVER (PARTITION BY p.certificate_id ORDER BY p.start, p."end", p.id {before}) AS reach
-    FROM certificates_certificateperiod p
-    WHERE p.certificate_id IN (SELECT id FROM chosen)
-),
-spans AS (
-    SELECT certificate_id, MIN(start) AS first_day, MAX("end") AS last_day,
-           MAX(CASE WHEN reach IS NOT NULL AND start > {_plus_days("reach", 1)} THEN 1 ELSE 0 END) AS gap
-    FROM ordered GROUP BY certificate_id
-),
-checked AS (
-    SELECT c.id, c.client_id, c.care_unit_id, c.basis, c.impairment, c.limitation,
-           CASE WHEN EXISTS (SELECT 1 FROM certificates_diagnosis dx WHERE dx.certificate_id = c.id AND dx.code <> '')
-                     AND s.certificate_id IS NOT NULL
-                     AND s.first_day >= {_plus_days("c.issued_on", -MAX_DAYS_BACKDATED)}
-                     AND s.last_day >= c.issued_on
-                     AND s.gap = 0
-                     AND c.prognosis <> ''
-                     AND length(c.impairment) >= {MIN_DFA_TEXT}
-                     AND length(c.limitation) >= {MIN_DFA_TEXT}
-                THEN 1 ELSE 0 END AS passes
-    FROM chosen c
-    LEFT JOIN spans s ON s.certificate_id = c.id
-)
-SELECT id, client_id, care_unit_id, passes,
-       CASE WHEN passes = 1 THEN basis END,
-       CASE WHEN passes = 1 THEN impairment END,
-       CASE WHEN passes = 1 THEN limitation END
-FROM checked ORDER BY id
-"""  # noqa: S608 - the SQL is ours; values go as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, chosen_params)
-        rows = cursor.fetchall()
-    return [
-        CertificateCompleteness(
-            pk,
-            client_id,
-            care_unit_id,
-            bool(passes) and _has_basis(basis) and _has_text(impairment) and _has_text(limitation),
-        )
-        for pk, client_id, care_unit_id, passes, basis, impairment, limitation in rows
-    ]
+    return _completeness(chosen_sql, chosen_params)
+
+
+def completeness_of_client_certificates(
+    clients: QuerySet[Any], *, issued_from: datetime.date, issued_to: datetime.date
+) -> list[CertificateCompleteness]:
+    """``completeness_of_certificates`` of the certificates issued from ``issued_from`` to ``issued_to`` (both
+    included) of the clients ``clients`` selects (a values queryset of one column, the client id; duplicates are
+    fine): the statistics' certificates, found through the index on client and issue date."""
+    clients_sql, clients_params = clients.query.sql_with_params()
+    columns = "c.id, c.client_id, c.care_unit_id, c.issued_on, c.basis, c.prognosis"
+    texts = "c.functional_impairment, c.activity_limitation"
+    issued = "c.issued_on >= %s AND c.issued_on <= %s"
+    if connection.vendor == "postgresql":
+        # A lateral subquery per client (OFFSET 0 keeps it one): joined plainly, PostgreSQL reads the whole certificate
+        # table (a wide one) for a few thousand clients.
+        chosen_sql = f"""
+    SELECT {columns}, {texts}
+    FROM (SELECT DISTINCT m.client_id FROM ({clients_sql}) m (client_id)) m
+    CROSS JOIN LATERAL (
+        SELECT * FROM certificates_certificate c WHERE c.client_id = m.client_id AND {issued} OFFSET 0
+    ) c"""  # noqa: S608
+    else:
+        chosen_sql = f"""
+    SELECT {columns}, {texts}
+    FROM certificates_certificate c
+    WHERE c.client_id IN ({clients_sql}) AND {issued}"""  # noqa: S608
+    adapt = connection.ops.adapt_datefield_value
+    return _completeness(chosen_sql, [*clients_params, adapt(issued_from), adapt(issued_to)])
 
 
 def max_gap_for_unit(unit: Unit | None) -> int:

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from personnummer import personnummer as _lib
 
 _ACCEPTED_FORMS = re.compile(r"^(?:\d{8}-?\d{4}|\d{6}[-+]?\d{4})$")
+# The long form in ASCII digits, YYYYMMDD-NNNN or YYYYMMDDNNNN: what registers and caseload files hold.
+_LONG_FORM = re.compile(r"[0-9]{8}-?[0-9]{4}")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,34 @@ def parse_personal_number(value: str, *, today: datetime.date | None = None) -> 
         is_coordination_number=parsed.is_coordination_number(),
         birth_date=parsed.get_date(),
     )
+
+
+def luhn_check_digit(nine_digits: str) -> int:
+    """The check digit of the Luhn sum over the nine digits after the century (weights 2, 1, 2, ...)."""
+    total = 0
+    for index, char in enumerate(nine_digits):
+        product = int(char) * (2 if index % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return (10 - total % 10) % 10
+
+
+def read_long_form(text: str) -> PersonalNumber | None:
+    """A valid number written in the long form, read with the library's checks (the date, coordination days
+    +60, a serial other than 000, the check digit) but without its general parsing: imports and statistics read
+    hundreds of thousands of numbers, and the library's regular expressions and objects cost more than the rest
+    of the work per number. None for anything else, valid or not, which `parse_personal_number` then reads (and
+    explains). Property-tested against the library."""
+    if not _LONG_FORM.fullmatch(text):
+        return None
+    digits = text.replace("-", "")
+    if digits[8:11] == "000" or luhn_check_digit(digits[2:11]) != int(digits[11]):
+        return None
+    day = int(digits[6:8])
+    try:
+        birth = datetime.date(int(digits[:4]), int(digits[4:6]), day - 60 if day > 60 else day)
+    except ValueError:
+        return None
+    return PersonalNumber(normalised=digits, is_coordination_number=day > 60, birth_date=birth)
 
 
 def normalise_personal_number(value: str) -> str:

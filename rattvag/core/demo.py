@@ -24,6 +24,7 @@ from django.utils import timezone
 from rattvag.accounts.models import Role, Unit, User
 from rattvag.accounts.provisioning import provision
 from rattvag.clients.models import Client, Outcome
+from rattvag.clients.personal_numbers import luhn_check_digit
 from rattvag.clients.services import case_assign_nurse, case_close, client_create
 
 DEMO_SEED = 2026
@@ -110,14 +111,6 @@ _OUTCOME_WEIGHTS = {
     Outcome.MOVED: 3,
     Outcome.OTHER: 2,
 }
-
-
-def luhn_check_digit(nine_digits: str) -> int:
-    total = 0
-    for index, char in enumerate(nine_digits):
-        product = int(char) * (2 if index % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
-    return (10 - total % 10) % 10
 
 
 def fictional_personal_number(birth: datetime.date, serial: int, *, coordination: bool = False) -> str:

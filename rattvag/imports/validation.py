@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rattvag.certificates.icd import KSH97P, CodeError, CodeInfo, validate_code
-from rattvag.clients.personal_numbers import parse_personal_number
+from rattvag.clients.personal_numbers import luhn_check_digit, parse_personal_number, read_long_form
 
 from .columns import COLUMNS, COLUMNS_BY_KEY, NO, REQUIRED_KEYS, SGI_VALUES, YES, column_key, normalise_value
 from .messages import bilingual
@@ -104,21 +104,13 @@ def a_year_after(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-def _luhn_ok(ten_digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(ten_digits):
-        product = int(char) * (2 if index % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
-    return total % 10 == 0
-
-
 def personal_number_reason(text: str) -> Callable[[], str]:
     """Why a personal number was refused: its form, its check digit, or its date."""
     compact = text.replace(" ", "")
     if not _PERSONAL_NUMBER_FORM.match(compact):
         return _message(_("Write the personal number as YYYYMMDD-NNNN or YYMMDD-NNNN."))
     digits = re.sub(r"[-+]", "", compact)
-    if not _luhn_ok(digits[-10:]):
+    if luhn_check_digit(digits[-10:-1]) != int(digits[-1]):
         return _message(_("The check digit is wrong."))
     return _message(_("The date in the personal number does not exist."))
 
@@ -187,6 +179,7 @@ class RowValidator:
         self.lines_by_number: dict[str, list[int]] = {}
         self._dates: dict[str, datetime.date | Callable[[], str]] = {}
         self._codes: dict[str, CodeInfo | Callable[[], str]] = {}
+        self._diagnosis_lists: dict[str, tuple[CodeInfo, ...]] = {}  # texts without errors only
 
     # --- cells ---------------------------------------------------------------------------
 
@@ -275,11 +268,14 @@ class RowValidator:
         if not raw_number:
             self._error(errors, line, "personal_number", required)
         else:
-            try:
-                # `today` fixed once: the library would otherwise ask the clock for every row.
-                number = parse_personal_number(raw_number, today=self.today).normalised
-            except ValidationError:
-                self._error(errors, line, "personal_number", personal_number_reason(raw_number))
+            fast = read_long_form(raw_number)
+            number = fast.normalised if fast is not None else ""
+            if not number:
+                try:
+                    # `today` fixed once: the library would otherwise ask the clock for every row.
+                    number = parse_personal_number(raw_number, today=self.today).normalised
+                except ValidationError:
+                    self._error(errors, line, "personal_number", personal_number_reason(raw_number))
         if number:
             self.lines_by_number.setdefault(number, []).append(line)
 
@@ -419,6 +415,16 @@ class RowValidator:
         return degree
 
     def _diagnoses(self, errors: list[RowError], line: int, text: str) -> tuple[CodeInfo, ...]:
+        found_before = self._diagnosis_lists.get(text)
+        if found_before is not None:
+            return found_before  # the same text was valid on an earlier line (lists of codes repeat)
+        errors_before = len(errors)
+        diagnoses = self._parse_diagnoses(errors, line, text)
+        if len(errors) == errors_before:
+            self._diagnosis_lists[text] = diagnoses
+        return diagnoses
+
+    def _parse_diagnoses(self, errors: list[RowError], line: int, text: str) -> tuple[CodeInfo, ...]:
         raws = [part for part in _CODE_SPLIT.split(text) if part]
         if len(raws) > MAX_DIAGNOSES:
             self._error(

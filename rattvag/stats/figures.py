@@ -5,7 +5,7 @@ One computation feeds the mapping page, the aggregate page, the charts, the expo
 counted per group in Python from two statements read once for all of them (each open case with the client's SGI and
 number; each open case of a sick-listed client with the certificate periods covering the reference date);
 sick-leave spells and the certificate quality check are counted in the database, by the certificates app's
-statements that follow its spell and quality rules (``spell_summaries``, ``completeness_of_certificates``; tested
+statements that follow its spell and quality rules (``spell_summaries``, ``completeness_of_client_certificates``; tested
 against the rules in Python).
 Definitions of every figure are in docs/statistics.md; the short version:
 
@@ -41,7 +41,6 @@ from personnummer import personnummer as pnr_lib
 from rattvag.accounts.models import Municipality, Unit
 from rattvag.certificates.icd import CHAPTERS, chapter_name, display_code
 from rattvag.certificates.models import (
-    Certificate,
     CertificatePeriod,
     Degree,
     Diagnosis,
@@ -52,11 +51,12 @@ from rattvag.certificates.models import (
 from rattvag.certificates.selectors import (
     CertificateCompleteness,
     SpellSummary,
-    completeness_of_certificates,
+    completeness_of_client_certificates,
     spell_summaries,
 )
 from rattvag.certificates.spells import DEFAULT_MAX_GAP
 from rattvag.clients.models import Case
+from rattvag.clients.personal_numbers import read_long_form
 
 # --- what is counted -------------------------------------------------------------------------------------------
 
@@ -199,7 +199,13 @@ def birth_and_sex(personal_number: str) -> tuple[datetime.date | None, str]:
 
     The sex is the one registered in the population register, read from the serial number's last digit
     (odd: male, even: female). Numbers the library cannot read give (None, "unknown").
+
+    The twelve digits the register stores are read by ``read_long_form`` (the library's checks without its
+    objects: the statistics classify thousands of clients); anything else goes to the library.
     """
+    fast = read_long_form(personal_number)
+    if fast is not None:
+        return fast.birth_date, MALE if int(fast.normalised[10]) % 2 else FEMALE
     try:
         parsed = pnr_lib.Personnummer(personal_number)
     except pnr_lib.PersonnummerException:
@@ -715,12 +721,9 @@ class FigureQuery:
     def _period_certificates(self) -> list[CertificateCompleteness]:
         """The certificates issued in the period of the clients in the method, each with whether the quality check
         finds nothing (decided in the database, one statement: at national scale these are hundreds of thousands)."""
-        certificates = Certificate.objects.filter(
-            client_id__in=self.status_cases.values("client_id"),
-            issued_on__gte=self.params.start,
-            issued_on__lte=self.params.reference_date,
+        return completeness_of_client_certificates(
+            self.status_cases.values("client_id"), issued_from=self.params.start, issued_to=self.params.reference_date
         )
-        return completeness_of_certificates(certificates)
 
     def _client_groups(self) -> dict[int, list[str]]:
         groups: dict[int, list[str]] = defaultdict(list)

@@ -1,9 +1,9 @@
 """The statistics count spells and the quality check in the database: the same results as the rules in Python.
 
 ``spell_summaries`` (gaps and islands in SQL) against ``spells.sick_leave_as_of``, and
-``completeness_of_certificates`` against ``quality.finding_count``, on random certificates of many shapes
-(overlapping, adjoining and gapped periods, several certificates a day, every quality finding), on whichever
-database the suite runs on.
+``completeness_of_certificates`` (and ``completeness_of_client_certificates``) against ``quality.finding_count``,
+on random certificates of many shapes (overlapping, adjoining and gapped periods, several certificates a day,
+every quality finding), on whichever database the suite runs on.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.db.models import Value
 from rattvag.certificates.models import Certificate
 from rattvag.certificates.selectors import (
     completeness_of_certificates,
+    completeness_of_client_certificates,
     quality_of_certificates,
     spell_summaries,
 )
@@ -132,3 +133,40 @@ def test_completeness_counted_in_the_database_is_the_quality_checks_verdict() ->
     found = [tuple(row) for row in completeness_of_certificates(certificates)]
     assert found == expected
     assert 10 < sum(row[3] for row in found) < 190
+
+
+def test_completeness_of_clients_certificates_issued_in_a_period() -> None:
+    """The statistics' form: the certificates issued in a period of the clients a values queryset selects (a client
+    listed twice counts once), with the same verdicts as the quality check."""
+    rng = random.Random(5)
+    user = UserFactory()
+    clients = [ClientFactory() for _ in range(6)]
+    texts = [GOOD_IMPAIRMENT, "", "kort", " x\t\n" * 12]
+    for _ in range(120):
+        issued = D(2025, 1, 1) + datetime.timedelta(days=rng.randrange(90))
+        certificate = CertificateFactory(
+            client=rng.choice(clients),
+            registered_by=user,
+            issued_on=issued,
+            received_on=issued,
+            functional_impairment=GOOD_IMPAIRMENT if rng.random() < 0.8 else rng.choice(texts),
+            activity_limitation=GOOD_LIMITATION,
+            prognosis="after_60" if rng.random() < 0.9 else "",
+        )
+        if rng.random() < 0.9:
+            DiagnosisFactory(certificate=certificate, position=1, code=rng.choice(["F321", "M545", ""]))
+        start = issued + datetime.timedelta(days=rng.choice([0, 0, -3, -8]))
+        PeriodFactory(certificate=certificate, start=start, end=start + datetime.timedelta(days=rng.choice([0, 14])))
+    chosen = [c.pk for c in clients[:4]]
+    first, last = D(2025, 1, 20), D(2025, 3, 10)
+    expected = [
+        (q.certificate_id, q.client_id, q.care_unit_id, q.findings == 0)
+        for q in quality_of_certificates(
+            Certificate.objects.filter(client_id__in=chosen, issued_on__gte=first, issued_on__lte=last)
+        )
+    ]
+    many = Certificate.objects.filter(client_id__in=chosen).order_by().values("client_id")  # each client often
+    for client_ids in (Client.objects.filter(pk__in=chosen).order_by().values("pk"), many):
+        found = completeness_of_client_certificates(client_ids, issued_from=first, issued_to=last)
+        assert [tuple(row) for row in found] == expected
+    assert 10 < sum(row[3] for row in expected) < len(expected)

@@ -22,10 +22,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +35,7 @@ from rattvag.certificates.models import UnitCertificateSettings
 from rattvag.certificates.selectors import certificate_spans_by_client
 from rattvag.certificates.spells import DEFAULT_MAX_GAP, Spell, build_spells
 from rattvag.clients.models import Case, CaseStatus, Outcome
+from rattvag.core.local_dates import LocalDate
 from rattvag.meetings.models import SipVersion
 from rattvag.plans.models import PlanKind, PlanVersion
 from rattvag.stats.suppression import Cell
@@ -96,7 +97,8 @@ class Series:
         """Kaplan–Meier of the observations; None while hidden."""
         if self.observations is None:
             return None
-        return kaplan_meier([float(d) for d, _seen in self.observations], [seen for _d, seen in self.observations])
+        days = [day for day, _ in self.observations]
+        return kaplan_meier(days, [seen for _, seen in self.observations])
 
     @property
     def shows_curve(self) -> bool:
@@ -180,37 +182,29 @@ class TimeToOutcomeReport:
         }
 
 
-class _Case(NamedTuple):
-    """A case of the cohort as plain values, with the first plan and SIP days the database found for it."""
-
-    pk: int
-    client_id: int
-    unit_id: int
-    opened_on: datetime.date
-    closed_on: datetime.date | None
-    status: str
-    outcome: str
-    plan_on: datetime.date | None
-    sip_on: datetime.date | None
-    cohort: str
+# A case of the cohort as plain values, with the first plan and SIP days the database found for it: (id, client id,
+# unit id, opened on, closed on, status, outcome, first plan day, first SIP day, the period's key). Plain tuples:
+# thousands of them per report.
+_Case = tuple[
+    int, int, int, datetime.date, datetime.date | None, str, str, datetime.date | None, datetime.date | None, str
+]
 
 
-@dataclass(slots=True)
-class _Subject:
-    """A case followed from its origin: (days, event observed) for each endpoint."""
+def _day(value: Any) -> Any:
+    """A date from the cursor (SQLite gives computed dates as ISO text)."""
+    return datetime.date.fromisoformat(value) if value.__class__ is str else value
 
-    case_id: int
-    unit_id: int
-    cohort: str
-    plan: tuple[int, bool]
-    sip: tuple[int, bool]
-    outcome: tuple[int, bool]
+
+# A case followed from its origin: (unit id, the period's key, then (days, event observed) for each endpoint in
+# the order of ENDPOINTS: active plan, first SIP, outcome).
+_Subject = tuple[int, str, tuple[int, bool], tuple[int, bool], tuple[int, bool]]
+_ENDPOINT_FIELD = {"plan": 2, "sip": 3, "outcome": 4}
 
 
 def _first_day(versions: QuerySet[Any], parent: str) -> Subquery:
     """The local calendar day of the first version recorded for the outer case, or for its client without a
     case on or after the day the case opened (local day: the current time zone's, as `timezone.localdate`)."""
-    day = TruncDate("created_at", tzinfo=timezone.get_current_timezone())
+    day = LocalDate("created_at")
     return Subquery(
         versions.filter(**{f"{parent}__client_id": OuterRef("client_id")})
         .annotate(day=day)
@@ -231,7 +225,7 @@ def _cohort(group: Group, periods: dict[str, Period]) -> tuple[QuerySet[Case], l
     start = min(p.start for p in periods.values())
     end = max(p.end for p in periods.values())
     cases = Case.objects.filter(unit_id__in=group.unit_ids, opened_on__gte=start, opened_on__lte=end)
-    rows = (
+    sql, params = (
         cases.annotate(
             plan_on=_first_day(PlanVersion.objects.filter(plan__kind=PlanKind.ACTIVE), "plan"),
             sip_on=_first_day(SipVersion.objects.all(), "sip"),
@@ -239,93 +233,115 @@ def _cohort(group: Group, periods: dict[str, Period]) -> tuple[QuerySet[Case], l
         # Sorted here rather than by the database: ordered by id, PostgreSQL walks the whole table's primary key.
         .order_by()
         .values_list("pk", "client_id", "unit_id", "opened_on", "closed_on", "status", "outcome", "plan_on", "sip_on")
+        .query.sql_with_params()
     )
-    if len(periods) == 1:
-        (key,) = periods
-        return cases, sorted(_Case(*row, key) for row in rows)  # by id, the first field
-    order = {key: i for i, key in enumerate(periods)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    single = len(periods) == 1
+    key = next(iter(periods))
     cohort: list[_Case] = []
-    for row in rows:
-        opened_on = row[3]
-        within = next((k for k, p in periods.items() if p.start <= opened_on <= p.end), None)
-        if within is not None:  # the periods are contiguous: every row is in one
-            cohort.append(_Case(*row, within))
-    cohort.sort(key=lambda c: (order[c.cohort], c.pk))
+    append = cohort.append
+    # SQLite gives the computed days as ISO text (its columns' dates it converts itself, as PostgreSQL does).
+    text_columns = bool(rows) and rows[0][3].__class__ is str
+    for pk, client_id, unit_id, opened_on, closed_on, status, outcome, plan_on, sip_on in rows:
+        if plan_on.__class__ is str:
+            plan_on = _day(plan_on)
+        if sip_on.__class__ is str:
+            sip_on = _day(sip_on)
+        if text_columns:
+            opened_on, closed_on = _day(opened_on), _day(closed_on)
+        if not single:
+            within = next((k for k, p in periods.items() if p.start <= opened_on <= p.end), None)
+            if within is None:  # the periods are contiguous: every row is in one
+                continue
+            key = within
+        append((pk, client_id, unit_id, opened_on, closed_on, status, outcome, plan_on, sip_on, key))
+    if single:
+        cohort.sort()  # by id, the first field (unique)
+    else:
+        order = {k: i for i, k in enumerate(periods)}
+        cohort.sort(key=lambda c: (order[c[9]], c[0]))
     return cases, cohort
 
 
 def _spell_starts(cases: QuerySet[Case], cohort: list[_Case], as_of: datetime.date) -> dict[int, datetime.date]:
     gaps = dict(
-        UnitCertificateSettings.objects.filter(unit_id__in={c.unit_id for c in cohort}).values_list(
-            "unit_id", "max_gap"
-        )
+        UnitCertificateSettings.objects.filter(unit_id__in={c[2] for c in cohort}).values_list("unit_id", "max_gap")
     )
     spans = certificate_spans_by_client(cases.values("client_id"))
     spells_of: dict[tuple[int, int], list[Spell]] = {}
     starts: dict[int, datetime.date] = {}
-    for case in cohort:
-        gap = gaps.get(case.unit_id, DEFAULT_MAX_GAP)
-        spells = spells_of.get((case.client_id, gap))
+    for pk, client_id, unit_id, opened_on, closed_on, *_rest in cohort:
+        gap = gaps.get(unit_id, DEFAULT_MAX_GAP)
+        spells = spells_of.get((client_id, gap))
         if spells is None:
-            spells = spells_of[(case.client_id, gap)] = build_spells(spans.get(case.client_id, []), gap)
-        last_day = case.closed_on or as_of
-        current = next((s for s in spells if s.start <= case.opened_on <= s.end), None)
-        later = next((s for s in spells if case.opened_on < s.start <= last_day), None)
+            spells = spells_of[(client_id, gap)] = build_spells(spans.get(client_id, []), gap)
+        last_day = closed_on or as_of
+        current = next((s for s in spells if s.start <= opened_on <= s.end), None)
+        later = next((s for s in spells if opened_on < s.start <= last_day), None)
         spell = current or later
         if spell is not None:
-            starts[case.pk] = spell.start
+            starts[pk] = spell.start
     return starts
 
 
-def _route_matches(outcome: str, route: str) -> bool:
+def _route_outcomes(route: str) -> frozenset[str] | None:
+    """The outcomes that count as reaching the route (None: any)."""
     if not route:
-        return True
+        return None
     if route == SELF_SUPPORTING_ROUTE:
-        return outcome in SELF_SUPPORTING
-    return outcome == route
-
-
-def _event(on: datetime.date | None, origin: datetime.date, days: int) -> tuple[int, bool]:
-    """(days, event observed) for an event recorded `on` in a case followed `days` days from `origin`."""
-    if on is None:
-        return days, False
-    after = (on - origin).days
-    if after > days:
-        return days, False  # recorded after the case closed (or after the report day): not in this case's time
-    return (after if after > 0 else 0), True
+        return frozenset(str(outcome.value) for outcome in SELF_SUPPORTING)
+    return frozenset({route})
 
 
 def _subjects(
     cases: QuerySet[Case], cohort: list[_Case], origin: str, as_of: datetime.date, route: str
 ) -> tuple[list[_Subject], int]:
-    spell_starts = _spell_starts(cases, cohort, as_of) if origin == "sick_leave" else {}
-    subjects = []
+    """The cases followed from their origin, and how many were left out for want of one.
+
+    Each endpoint is (days, event observed): an event recorded on a day counts on that day from the origin (day 0
+    when recorded before it); one recorded after the case's last day is not in this case's time, and the case
+    counts as waiting until its last day."""
+    spell_starts = _spell_starts(cases, cohort, as_of) if origin == "sick_leave" else None
+    reaching = _route_outcomes(route)
+    closed_status = CaseStatus.CLOSED
+    subjects: list[_Subject] = []
+    append = subjects.append
     left_out = 0
-    for case in cohort:
-        start = case.opened_on if origin == "opened" else spell_starts.get(case.pk)
-        if start is None:
-            left_out += 1
-            continue
-        closed = case.status == CaseStatus.CLOSED and case.closed_on is not None
-        end = case.closed_on if closed and case.closed_on is not None else as_of
+    # A plain loop over plain values: thousands of cases per report.
+    for pk, _client_id, unit_id, opened_on, closed_on, status, outcome, plan_on, sip_on, key in cohort:
+        if spell_starts is None:
+            start = opened_on
+        else:
+            spell_start = spell_starts.get(pk)
+            if spell_start is None:
+                left_out += 1
+                continue
+            start = spell_start
+        closed = status == closed_status and closed_on is not None
+        end = closed_on if closed_on is not None and closed else as_of
         # Followed from the origin to the day the case closed or the report day (day 0 when that is earlier).
         days = (end - start).days if end > start else 0
-        subjects.append(
-            _Subject(
-                case_id=case.pk,
-                unit_id=case.unit_id,
-                cohort=case.cohort,
-                plan=_event(case.plan_on, start, days),
-                sip=_event(case.sip_on, start, days),
-                # With a route, other closings are censored on their day.
-                outcome=(days, closed and _route_matches(case.outcome, route)),
-            )
-        )
+        if plan_on is None:
+            plan = (days, False)
+        else:
+            after = (plan_on - start).days
+            plan = (days, False) if after > days else ((after if after > 0 else 0), True)
+        if sip_on is None:
+            sip = (days, False)
+        else:
+            after = (sip_on - start).days
+            sip = (days, False) if after > days else ((after if after > 0 else 0), True)
+        # With a route, other closings are censored on their day.
+        reached = closed and (reaching is None or outcome in reaching)
+        append((unit_id, key, plan, sip, (days, reached)))
     return subjects, left_out
 
 
 def _series(key: str, label: str, subjects: list[_Subject], endpoint: str) -> Series:
-    observations = [getattr(s, endpoint) for s in subjects]
+    index = _ENDPOINT_FIELD[endpoint]
+    observations: list[tuple[int, bool]] = [s[index] for s in subjects]  # type: ignore[misc]
     events = sum(1 for _days, seen in observations if seen)
     cells = counts({"events": events, "censored": len(observations) - events})
     total = cells[TOTAL_KEY]
@@ -368,9 +384,9 @@ def time_to_outcome_report(
     groups: list[tuple[str, str, list[_Subject]]]
     if by == "unit":
         units = Unit.objects.filter(pk__in=group.unit_ids).order_by("name").values_list("pk", "code", "name")
-        groups = [(code, name, [s for s in subjects if s.unit_id == pk]) for pk, code, name in units]
+        groups = [(code, name, [s for s in subjects if s[0] == pk]) for pk, code, name in units]
     elif by == "period":
-        groups = [(key, label_of_period(p), [s for s in subjects if s.cohort == key]) for key, p in periods.items()]
+        groups = [(key, label_of_period(p), [s for s in subjects if s[1] == key]) for key, p in periods.items()]
     else:
         groups = [("all", group.name, subjects)]
 

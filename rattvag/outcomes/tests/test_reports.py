@@ -431,7 +431,7 @@ def test_first_plan_and_sip_days_are_local_days_across_summer_time(world, unit_a
         expected[case.pk] = (None, timezone.localdate(earlier))
     period = Period(datetime.date(2025, 3, 1), datetime.date(2025, 10, 31))
     _cases, cohort = _cohort(unit_a, {"current": period})
-    assert {c.pk: (c.plan_on, c.sip_on) for c in cohort} == expected
+    assert {pk: (plan_on, sip_on) for pk, *_case, plan_on, sip_on, _key in cohort} == expected
 
 
 # --- fidelity ---------------------------------------------------------------------------------------

@@ -54,9 +54,9 @@ UNIT_A = "group=unit:HAL-EB&"
 GROUPS: dict[str, list[Endpoint]] = {
     # The client page and its panels, as each role that reaches client_a sees it.
     "client page": [
-        E("clients:detail", "caseworker", _client(), 50),
-        E("clients:detail (nurse)", "nurse", _client(), 49),
-        E("clients:detail (manager)", "manager", _client(), 50),
+        E("clients:detail", "caseworker", _client(), 48),
+        E("clients:detail (nurse)", "nurse", _client(), 47),
+        E("clients:detail (manager)", "manager", _client(), 48),
         E("clients:detail (FK officer)", "partner_officer", _client(), 29),
         E("clients:detail (care unit officer)", "care_officer", _client(), 19),
         E("clients:create", "caseworker", lambda g: "/clients/new/", 9),
@@ -138,8 +138,8 @@ GROUPS: dict[str, list[Endpoint]] = {
         ),
     ],
     "worklist, rules and imports": [
-        E("followup:worklist", "caseworker", lambda g: "/worklist/", 26),
-        E("followup:worklist (manager)", "manager", lambda g: "/worklist/", 28),
+        E("followup:worklist", "caseworker", lambda g: "/worklist/", 25),
+        E("followup:worklist (manager)", "manager", lambda g: "/worklist/", 27),
         E("followup:rules", "manager", lambda g: "/worklist/rules/", 9),
         E("followup:rule_edit", "manager", lambda g: f"/worklist/rules/{g.world.unit_a.pk}/active_plan/", 9),
         E("imports:upload", "caseworker", lambda g: "/imports/", 10),

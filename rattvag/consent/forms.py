@@ -36,9 +36,9 @@ def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> for
 def partner_choices() -> list[tuple[str, Any]]:
     """Organisations first, grouped by kind; then "any organisation of this kind"."""
     groups: list[tuple[str, Any]] = [("", _("Choose a partner"))]
-    partners = list(Partner.objects.order_by("kind", "name"))
+    partners = list(Partner.objects.order_by("kind", "name").values_list("pk", "kind", "name"))
     for kind, label in PartnerKind.choices:
-        options = [(f"p:{p.pk}", p.name) for p in partners if p.kind == kind]
+        options = [(f"p:{pk}", name) for pk, partner_kind, name in partners if partner_kind == kind]
         if options:
             groups.append((str(label), options))
     groups.append(

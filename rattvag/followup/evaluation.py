@@ -33,8 +33,11 @@ class RuleBook:
     """Every rule with an implementation, and each unit's choices; loaded in two queries, each unit's
     configuration worked out once."""
 
-    def __init__(self, unit_ids: Iterable[int]) -> None:
-        self.rules = [rule for rule in MethodRule.objects.order_by("position", "code") if rule.code in RULES]
+    def __init__(self, unit_ids: Iterable[int], *, rules: list[MethodRule] | None = None) -> None:
+        # `rules`: the rules with an implementation in their order, when the caller has read them (method_rules()).
+        if rules is None:
+            rules = [rule for rule in MethodRule.objects.order_by("position", "code") if rule.code in RULES]
+        self.rules = rules
         ids = sorted(set(unit_ids))
         self.settings: dict[tuple[int, int], UnitRuleSetting] = {
             (s.unit_id, s.rule_id): s for s in UnitRuleSetting.objects.filter(unit_id__in=ids)

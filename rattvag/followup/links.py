@@ -6,18 +6,38 @@ falls back to the client page, where every panel of the client is. Links carry i
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+
+
+@lru_cache(maxsize=4096)
+def _reversed(urlconf: str, script_prefix: str, name: str, args: tuple[int | str, ...]) -> str | None:
+    """`reverse(name, args)` (None if there is no such page), remembered: the worklist asks for the same few
+    pages of its clients again and again. Keyed by the URL configuration and the script prefix as well, which
+    are all that reverse() reads besides the name and the arguments."""
+    try:
+        return reverse(name, args=[*args], urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
+def _reverse(name: str, *args: int | str) -> str | None:
+    return _reversed(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name, args)
 
 
 def client_page(client_id: int) -> str:
-    return reverse("clients:detail", args=[client_id])
+    url = _reverse("clients:detail", client_id)
+    if url is None:
+        raise NoReverseMatch("clients:detail")
+    return url
 
 
 def page(name: str, client_id: int, *args: int | str, query: str = "", anchor: str = "") -> str:
     """The page `name` (reversed with `args`), or the client page if it does not exist."""
-    try:
-        url = reverse(name, args=[*args])
-    except NoReverseMatch:
+    url = _reverse(name, *args)
+    if url is None:
         return client_page(client_id)
     if query:
         url = f"{url}?{query}"

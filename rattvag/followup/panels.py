@@ -12,11 +12,19 @@ if TYPE_CHECKING:
     from rattvag.accounts.models import User
     from rattvag.clients.access import ClientAccess
     from rattvag.clients.models import Client
+    from rattvag.clients.page import ClientPage
 
 
-def client_panel(request: HttpRequest, client: Client, access: ClientAccess) -> dict[str, Any] | None:
-    """Where the client's case is in the method: each step done, due or not yet (the read is audited)."""
-    result = process_map_for(user=cast("User", request.user), client=client, access=access)
+def client_panel(
+    request: HttpRequest, client: Client, access: ClientAccess, page: ClientPage | None = None
+) -> dict[str, Any] | None:
+    """Where the client's case is in the method: each step done, due or not yet (the read is audited).
+    The case comes from the page's cases (read once for the whole page)."""
+    user = cast("User", request.user)
+    if page is None:
+        result = process_map_for(user=user, client=client, access=access)
+    else:
+        result = process_map_for(user=user, client=client, access=access, today=page.today, cases=page.cases)
     if result is None:
         return None
     case, steps = result

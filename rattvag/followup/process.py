@@ -21,7 +21,7 @@ from .evaluation import RuleBook
 from .rules import load_case_facts
 from .rules.base import Outcome, State
 from .rules.consent import CONSENT_BEFORE_HEALTHCARE
-from .rules.facts import CaseFacts
+from .rules.facts import CaseFacts, loaded_case_row
 from .rules.method import MAPPING_MEETING, SIP
 from .rules.sick_leave import ACTIVE_PLAN, SGI_CHECKED
 
@@ -190,7 +190,9 @@ def process_map_from_facts(facts: CaseFacts, book: RuleBook, today: datetime.dat
 def case_process_map(case: Case, today: datetime.date | None = None) -> list[Step]:
     """The steps of the method for one case (a fixed number of queries). Not audited: the caller logs the read."""
     today = today or timezone.localdate()
-    facts = load_case_facts(Case.objects.filter(pk=case.pk))
+    # A case read with its unit's certificate settings (the client page's cases) gives its own row.
+    row = loaded_case_row(case)
+    facts = load_case_facts(Case.objects.filter(pk=case.pk), case_rows=None if row is None else [row])
     if case.pk not in facts:
         return []
     return process_map_from_facts(facts[case.pk], RuleBook([case.unit_id]), today)

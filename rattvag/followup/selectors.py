@@ -95,15 +95,19 @@ def _item(found: CaseOutcome, case: Case) -> WorklistItem:
 
 
 def worklist_items(
-    *, cases: QuerySet[Case], today: datetime.date | None = None, rule_codes: set[str] | None = None
+    *,
+    cases: QuerySet[Case],
+    today: datetime.date | None = None,
+    rule_codes: set[str] | None = None,
+    rules: list[MethodRule] | None = None,
 ) -> list[WorklistItem]:
     """Due and overdue items of these cases, by date. Not audited: the caller audits what it shows.
 
     The rules read plain values (rules/facts.py); only the cases with items are read as models, with the client
-    and the responsible caseworker the page shows."""
+    and the responsible caseworker the page shows. `rules`: `method_rules()` when the caller has read them."""
     today = today or timezone.localdate()
     facts = load_case_facts(cases)
-    book = RuleBook({f.case.unit_id for f in facts.values()})
+    book = RuleBook({f.case.unit_id for f in facts.values()}, rules=rules)
     found = pending_outcomes(facts.values(), book, today, codes=rule_codes)
     shown = Case.objects.select_related("client", "responsible").in_bulk({o.case.pk for o in found})
     return [_item(o, shown[o.case.pk]) for o in found]
@@ -157,14 +161,16 @@ def worklist_for(
     rule_code: str = "",
     responsible_id: int | None = None,
     via: str = "web",
+    rules: list[MethodRule] | None = None,
 ) -> Worklist:
     """The user's worklist (Http404 for roles without one), optionally one rule's items only or (for a
-    manager) one caseworker's. Writes one `client.listed` event per client shown."""
+    manager) one caseworker's. Writes one `client.listed` event per client shown. `rules`: `method_rules()`
+    when the caller has read them (the page's filter lists them)."""
     if not may_use_worklist(user):
         raise Http404
     today = today or timezone.localdate()
     cases = worklist_cases(user)
-    all_items = worklist_items(cases=cases, today=today)
+    all_items = worklist_items(cases=cases, today=today, rules=rules)
     items = [i for i in all_items if not rule_code or i.rule.code == rule_code]
     worklist = Worklist(items=items, today=today)
     if is_manager(user):
@@ -231,10 +237,11 @@ def rule_overview(*, user: User) -> list[tuple[Unit, list[RuleConfig]]]:
 # --- the process map on the client page -------------------------------------------------------------
 
 
-def case_for_process_map(*, client: Client, access: ClientAccess) -> Case | None:
+def case_for_process_map(*, client: Client, access: ClientAccess, cases: list[Case] | None = None) -> Case | None:
     """The case the map is about: the newest open case in the unit the user acts for, else the newest open
-    case, else the newest case."""
-    cases = list(client.cases.select_related("unit").order_by("-opened_on", "-pk"))
+    case, else the newest case. `cases`: the client's cases with their unit, newest first, when read already."""
+    if cases is None:
+        cases = list(client.cases.select_related("unit").order_by("-opened_on", "-pk"))
     open_cases = [c for c in cases if c.status == CaseStatus.OPEN]
     unit = access.acting_for.unit
     in_unit = [c for c in open_cases if unit is not None and c.unit_id == unit.pk]
@@ -242,12 +249,18 @@ def case_for_process_map(*, client: Client, access: ClientAccess) -> Case | None
 
 
 def process_map_for(
-    *, user: User, client: Client, access: ClientAccess, today: datetime.date | None = None
+    *,
+    user: User,
+    client: Client,
+    access: ClientAccess,
+    today: datetime.date | None = None,
+    cases: list[Case] | None = None,
 ) -> tuple[Case, list[Step]] | None:
-    """The process map of the client's case for unit staff (partners: None); the read is audited."""
+    """The process map of the client's case for unit staff (partners: None); the read is audited.
+    `cases`: the client's cases (unit joined, newest first) when the caller has read them."""
     if access.is_partner or user.role not in UNIT_STAFF_ROLES:
         return None
-    case = case_for_process_map(client=client, access=access)
+    case = case_for_process_map(client=client, access=access, cases=cases)
     if case is None:
         return None
     steps = case_process_map(case, today)

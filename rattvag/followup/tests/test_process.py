@@ -152,3 +152,25 @@ def test_partner_officers_get_no_map(travel, world, rf, facts):
     request.user = world.partner_officer
     assert client_panel(request, world.client_a, access) is None
     assert not AuditEvent.objects.filter(action="followup.process_viewed").exists()
+
+
+@pytest.mark.parametrize("with_settings", [False, True])
+def test_a_case_read_with_its_units_settings_gives_the_same_map(travel, world, with_settings):
+    """The client page reads its cases with the unit's certificate settings; the map then takes the case's own row
+    instead of reading it again, and is the same."""
+    from rattvag.certificates.models import UnitCertificateSettings
+    from rattvag.clients.models import Case
+    from rattvag.followup.rules.facts import load_case_facts, loaded_case_row
+
+    if with_settings:
+        UnitCertificateSettings.objects.create(unit=world.unit_a, max_gap=9)
+    plain = Case.objects.get(pk=world.case_a.pk)
+    assert loaded_case_row(plain) is None  # the unit's settings were not read with it
+    read = Case.objects.select_related("unit__certificate_settings").get(pk=world.case_a.pk)
+    row = loaded_case_row(read)
+    assert row is not None
+    assert row[1] == (9 if with_settings else None)
+    from_database = load_case_facts(Case.objects.filter(pk=world.case_a.pk))[world.case_a.pk]
+    from_row = load_case_facts(Case.objects.filter(pk=read.pk), case_rows=[row])[read.pk]
+    assert (from_row.case, from_row.max_gap) == (from_database.case, from_database.max_gap)
+    assert case_process_map(read) == case_process_map(plain)

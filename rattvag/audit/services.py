@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -23,7 +20,7 @@ from rattvag.core.bulk import Inserter
 from rattvag.core.errors import Conflict, PermissionRefused
 
 from .actions import ACTIONS
-from .hashing import HASHED_FIELDS, _json_default, chain_digests, event_digest
+from .hashing import HASHED_FIELDS, chain_digests, event_digest, uniform_chain_digests
 from .models import AuditChainHead, AuditEvent, AuditReview
 from .scope import events_in_review_scope
 
@@ -322,29 +319,14 @@ def _event_inserter() -> Inserter:
     return Inserter(AuditEvent, [*HASHED_FIELDS, "prev_hash", "hash"])
 
 
-# What differs between the events of one audit_log_many call; everything else is in `common`.
-_VARYING = ("client_id", "object_type", "object_id")
-
-
 def _append_uniform(
     head: AuditChainHead, common: EventRow, client_ids: Sequence[int | None], refs: Sequence[tuple[str, str]]
 ) -> list[int]:
-    """Like _append_rows for events equal but for client and object, without an EventRow, a dict of fields
-    and a json.dumps each: the hashed text is rendered once with markers for the client and the object id,
-    and each event's text is that with its own two values put in. The first event's text is checked
-    against the general rendering (hashing.chain_digests); should they ever differ, every event takes the
-    general way. The same events, hashes and head as _append_rows."""
+    """Like _append_rows for events equal but for client and object, without an EventRow each: their hashes
+    from hashing.uniform_chain_digests. The same events, hashes and head as _append_rows."""
     if common.action not in ACTIONS:
         raise ValueError(f"Unregistered audit actions {[common.action]!r}")
-    object_types = {object_type for object_type, _object_id in refs}
-    template = _uniform_template(common, object_types.pop()) if len(object_types) == 1 else None
-    if template is not None:
-        first = replace(common, client_id=client_ids[0], object_type=refs[0][0], object_id=refs[0][1])
-        expected = chain_digests(prev_hash=head.last_hash, rows=[first.fields()])[0]
-        rendered = template.render(client_ids[0], refs[0][1])
-        if hashlib.sha256(f"{head.last_hash}|{rendered}".encode()).hexdigest() != expected:
-            template = None  # pragma: no cover - a rendering the template does not foresee
-    if template is None:
+    if len({object_type for object_type, _object_id in refs}) != 1:
         return _append_rows(
             head,
             [
@@ -352,56 +334,20 @@ def _append_uniform(
                 for client_id, (object_type, object_id) in zip(client_ids, refs, strict=True)
             ],
         )
-    render = template.render
-    sha256 = hashlib.sha256
-    prev = head.last_hash
-    values = []
-    for client_id, (_object_type, object_id) in zip(client_ids, refs, strict=True):
-        digest = sha256(f"{prev}|{render(client_id, object_id)}".encode()).hexdigest()
-        values.append((client_id, object_id, prev, digest))
-        prev = digest
-    constants = {name: getattr(common, name) for name in HASHED_FIELDS if name not in _VARYING}
-    constants["object_type"] = refs[0][0]
+    constants = {**common.fields(), "object_type": refs[0][0]}
+    del constants["client_id"], constants["object_id"]
+    pairs = [(client_id, object_id) for client_id, (_object_type, object_id) in zip(client_ids, refs, strict=True)]
+    digests = uniform_chain_digests(prev_hash=head.last_hash, fields=constants, pairs=pairs)
+    links = [head.last_hash, *digests[:-1]]
+    values = [
+        (client_id, object_id, prev, digest)
+        for (client_id, object_id), prev, digest in zip(pairs, links, digests, strict=True)
+    ]
     ids = Inserter(AuditEvent, ["client_id", "object_id", "prev_hash", "hash"], constants=constants).insert(values)
-    head.last_hash = prev
+    head.last_hash = digests[-1]
     head.last_event_id = ids[-1]
     head.save(update_fields=["last_hash", "last_event_id"])
     return ids
-
-
-@dataclass(frozen=True, slots=True)
-class _UniformTemplate:
-    """The hashed text of an event around its client id and object id (in this order: the keys are sorted)."""
-
-    before_client: str
-    between: str
-    after_object: str
-
-    def render(self, client_id: int | None, object_id: str) -> str:
-        # As json.dumps renders them: an int as its digits, None as null, a string of digits in quotes.
-        if client_id is None:
-            client = "null"
-        elif client_id.__class__ is int:
-            client = str(client_id)
-        else:
-            client = json.dumps(client_id)
-        obj = f'"{object_id}"' if object_id.isascii() and object_id.isdigit() else json.dumps(object_id)
-        return f"{self.before_client}{client}{self.between}{obj}{self.after_object}"
-
-
-def _uniform_template(common: EventRow, object_type: str) -> _UniformTemplate | None:
-    """The template for events like `common` of this object type; None if the text does not split as foreseen."""
-    marker_client, marker_object = f"client-{uuid.uuid4().hex}", f"object-{uuid.uuid4().hex}"
-    fields = {**common.fields(), "client_id": marker_client, "object_type": object_type, "object_id": marker_object}
-    text = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=_json_default)
-    quoted_client, quoted_object = json.dumps(marker_client), json.dumps(marker_object)
-    if text.count(quoted_client) != 1 or text.count(quoted_object) != 1:
-        return None  # pragma: no cover - the markers are random
-    head, rest = text.split(quoted_client)
-    if quoted_object not in rest:
-        return None  # pragma: no cover - "client_id" sorts before "object_id"
-    middle, tail = rest.split(quoted_object)
-    return _UniformTemplate(head, middle, tail)
 
 
 def audit_review(*, reviewer: User, event: AuditEvent, note: str) -> AuditReview:

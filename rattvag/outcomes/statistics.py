@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 from scipy import stats
 
 CONFIDENCE = 0.95
@@ -81,29 +82,32 @@ def _first_time_at_or_below(times: Sequence[float], values: Sequence[float], lev
     return None
 
 
-def kaplan_meier(durations: Sequence[float], observed: Sequence[bool]) -> SurvivalEstimate:
+def kaplan_meier(durations: Sequence[float] | np.ndarray, observed: Sequence[bool] | np.ndarray) -> SurvivalEstimate:
     """Kaplan–Meier for durations (days); `observed` False marks a censored (still open) case."""
     if len(durations) != len(observed):
         raise ValueError("durations and observed must have the same length")
-    if any(d < 0 for d in durations):
+    # As arrays: a report's curves have thousands of cases, which Python loops would walk one by one.
+    days = np.asarray(durations, dtype=float)
+    seen = np.asarray(observed, dtype=bool)
+    if (days < 0).any():
         raise ValueError("durations cannot be negative")
-    n = len(durations)
-    uncensored = [float(d) for d, seen in zip(durations, observed, strict=True) if seen]
-    right = [float(d) for d, seen in zip(durations, observed, strict=True) if not seen]
+    n = int(days.size)
+    uncensored, right = days[seen], days[~seen]
     start = CurvePoint(0.0, 1.0, 1.0, 1.0)
-    if not uncensored:
+    if not uncensored.size:
         # Nobody reached the event: the curve stays at 1 and the median is not reached.
-        flat = [start, CurvePoint(max(right), 1.0, 1.0, 1.0)] if right and max(right) > 0 else [start]
-        return SurvivalEstimate(n, 0, len(right), tuple(flat), None, None, None)
+        last = float(right.max()) if right.size else 0.0
+        flat = [start, CurvePoint(last, 1.0, 1.0, 1.0)] if last > 0 else [start]
+        return SurvivalEstimate(n, 0, int(right.size), tuple(flat), None, None, None)
     result = stats.ecdf(stats.CensoredData(uncensored=uncensored, right=right))
     with warnings.catch_warnings():
         # The band is undefined where the estimate reaches 0 (no one left at risk): handled below.
         warnings.simplefilter("ignore", RuntimeWarning)
         band = result.sf.confidence_interval(confidence_level=CONFIDENCE, method="log-log")
-    times = [float(t) for t in result.sf.quantiles]
-    survival = [float(p) for p in result.sf.probabilities]
-    lows = [float(p) for p in band.low.probabilities]
-    highs = [float(p) for p in band.high.probabilities]
+    times = result.sf.quantiles.astype(float).tolist()
+    survival = result.sf.probabilities.astype(float).tolist()
+    lows = band.low.probabilities.astype(float).tolist()
+    highs = band.high.probabilities.astype(float).tolist()
     points: list[CurvePoint] = [start] if times[0] > 0 else []
     previous_high = 1.0
     for time, value, low, high in zip(times, survival, lows, highs, strict=True):
@@ -119,8 +123,8 @@ def kaplan_meier(durations: Sequence[float], observed: Sequence[bool]) -> Surviv
     median_high = _first_time_at_or_below(times, [p.high for p in points[-len(times) :]], 0.5)
     return SurvivalEstimate(
         n=n,
-        events=len(uncensored),
-        censored=len(right),
+        events=int(uncensored.size),
+        censored=int(right.size),
         points=tuple(points),
         median=median,
         median_low=median_low,

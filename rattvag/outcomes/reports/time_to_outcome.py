@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 from django.db import connection
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -97,8 +98,10 @@ class Series:
         """Kaplan–Meier of the observations; None while hidden."""
         if self.observations is None:
             return None
-        days = [day for day, _ in self.observations]
-        return kaplan_meier(days, [seen for _, seen in self.observations])
+        if not self.observations:
+            return kaplan_meier([], [])
+        days, seen = np.array(self.observations, dtype=np.int64).T
+        return kaplan_meier(days, seen.astype(bool))
 
     @property
     def shows_curve(self) -> bool:

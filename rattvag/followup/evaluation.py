@@ -29,15 +29,18 @@ class RuleConfig:
         return self.rule.code
 
 
+def method_rules() -> list[MethodRule]:
+    """The rules that have an implementation, in their order."""
+    return [rule for rule in MethodRule.objects.order_by("position", "code") if rule.code in RULES]
+
+
 class RuleBook:
     """Every rule with an implementation, and each unit's choices; loaded in two queries, each unit's
     configuration worked out once."""
 
     def __init__(self, unit_ids: Iterable[int], *, rules: list[MethodRule] | None = None) -> None:
         # `rules`: the rules with an implementation in their order, when the caller has read them (method_rules()).
-        if rules is None:
-            rules = [rule for rule in MethodRule.objects.order_by("position", "code") if rule.code in RULES]
-        self.rules = rules
+        self.rules = method_rules() if rules is None else rules
         ids = sorted(set(unit_ids))
         self.settings: dict[tuple[int, int], UnitRuleSetting] = {
             (s.unit_id, s.rule_id): s for s in UnitRuleSetting.objects.filter(unit_id__in=ids)

@@ -24,7 +24,7 @@ from rattvag.clients.access import ClientAccess, visible_clients
 from rattvag.clients.models import Case, CaseStatus, Client
 from rattvag.clients.selectors import audit_clients_listed, client_ids_with_visible_protected_identity
 
-from .evaluation import CaseOutcome, RuleBook, RuleConfig, pending_outcomes
+from .evaluation import CaseOutcome, RuleBook, RuleConfig, method_rules, pending_outcomes
 from .models import MethodRule, UnitRuleSetting
 from .process import Step, case_process_map
 from .rules import load_case_facts
@@ -187,13 +187,6 @@ def worklist_for(
 
 
 # --- rules and their settings ----------------------------------------------------------------------
-
-
-def method_rules() -> list[MethodRule]:
-    """The rules that have an implementation, in their order."""
-    from .rules import RULES
-
-    return [rule for rule in MethodRule.objects.order_by("position", "code") if rule.code in RULES]
 
 
 def may_configure_rules(user: User, unit: Unit | None = None) -> bool:

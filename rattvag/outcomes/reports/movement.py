@@ -15,7 +15,6 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from rattvag.stats.suppression import Cell, safe_percentage, suppress_table
@@ -168,15 +167,9 @@ def movement_report(*, group: Group, period: Period, assessed_by: str = "") -> M
     )
     if assessed_by:
         assessments = assessments.filter(assessed_by=assessed_by)
-    # Plain rows straight from the cursor (three integers each, thousands of them), ordered by client and time.
-    sql, params = (
-        assessments.order_by("client_id", "assessed_on", "pk")
-        .values_list("client_id", "step__version_id", "step__number")
-        .query.sql_with_params()
+    rows = assessments.order_by("client_id", "assessed_on", "pk").values_list(
+        "client_id", "step__version_id", "step__number"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     assessed_clients = 0
     pairs: list[tuple[int, int, int]] = []  # (version, first step, last step)
     for _client_id, assessed in groupby(rows, itemgetter(0)):

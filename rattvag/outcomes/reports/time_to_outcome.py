@@ -25,7 +25,6 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from django.db import connection
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -193,11 +192,6 @@ _Case = tuple[
 ]
 
 
-def _day(value: Any) -> Any:
-    """A date from the cursor (SQLite gives computed dates as ISO text)."""
-    return datetime.date.fromisoformat(value) if value.__class__ is str else value
-
-
 # A case followed from its origin: (unit id, the period's key, then (days, event observed) for each endpoint in
 # the order of ENDPOINTS: active plan, first SIP, outcome).
 _Subject = tuple[int, str, tuple[int, bool], tuple[int, bool], tuple[int, bool]]
@@ -228,7 +222,7 @@ def _cohort(group: Group, periods: dict[str, Period]) -> tuple[QuerySet[Case], l
     start = min(p.start for p in periods.values())
     end = max(p.end for p in periods.values())
     cases = Case.objects.filter(unit_id__in=group.unit_ids, opened_on__gte=start, opened_on__lte=end)
-    sql, params = (
+    rows = (
         cases.annotate(
             plan_on=_first_day(PlanVersion.objects.filter(plan__kind=PlanKind.ACTIVE), "plan"),
             sip_on=_first_day(SipVersion.objects.all(), "sip"),
@@ -236,35 +230,18 @@ def _cohort(group: Group, periods: dict[str, Period]) -> tuple[QuerySet[Case], l
         # Sorted here rather than by the database: ordered by id, PostgreSQL walks the whole table's primary key.
         .order_by()
         .values_list("pk", "client_id", "unit_id", "opened_on", "closed_on", "status", "outcome", "plan_on", "sip_on")
-        .query.sql_with_params()
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    single = len(periods) == 1
-    key = next(iter(periods))
+    if len(periods) == 1:
+        (key,) = periods
+        return cases, sorted((*row, key) for row in rows)  # by id, the first field (unique)
+    order = {key: i for i, key in enumerate(periods)}
     cohort: list[_Case] = []
-    append = cohort.append
-    # SQLite gives the computed days as ISO text (its columns' dates it converts itself, as PostgreSQL does).
-    text_columns = bool(rows) and rows[0][3].__class__ is str
-    for pk, client_id, unit_id, opened_on, closed_on, status, outcome, plan_on, sip_on in rows:
-        if plan_on.__class__ is str:
-            plan_on = _day(plan_on)
-        if sip_on.__class__ is str:
-            sip_on = _day(sip_on)
-        if text_columns:
-            opened_on, closed_on = _day(opened_on), _day(closed_on)
-        if not single:
-            within = next((k for k, p in periods.items() if p.start <= opened_on <= p.end), None)
-            if within is None:  # the periods are contiguous: every row is in one
-                continue
-            key = within
-        append((pk, client_id, unit_id, opened_on, closed_on, status, outcome, plan_on, sip_on, key))
-    if single:
-        cohort.sort()  # by id, the first field (unique)
-    else:
-        order = {k: i for i, k in enumerate(periods)}
-        cohort.sort(key=lambda c: (order[c[9]], c[0]))
+    for row in rows:
+        opened_on = row[3]
+        within = next((k for k, p in periods.items() if p.start <= opened_on <= p.end), None)
+        if within is not None:  # the periods are contiguous: every row is in one
+            cohort.append((*row, within))
+    cohort.sort(key=lambda c: (order[c[9]], c[0]))
     return cases, cohort
 
 
@@ -298,6 +275,17 @@ def _route_outcomes(route: str) -> frozenset[str] | None:
     return frozenset({route})
 
 
+def _event(on: datetime.date | None, origin: datetime.date, days: int) -> tuple[int, bool]:
+    """(days, event observed) for an event recorded `on` in a case followed `days` days from `origin`: day 0 when
+    recorded before the origin; recorded after the case's last day, it is not in this case's time."""
+    if on is None:
+        return days, False
+    after = (on - origin).days
+    if after > days:
+        return days, False
+    return (after if after > 0 else 0), True
+
+
 def _subjects(
     cases: QuerySet[Case], cohort: list[_Case], origin: str, as_of: datetime.date, route: str
 ) -> tuple[list[_Subject], int]:
@@ -326,19 +314,9 @@ def _subjects(
         end = closed_on if closed_on is not None and closed else as_of
         # Followed from the origin to the day the case closed or the report day (day 0 when that is earlier).
         days = (end - start).days if end > start else 0
-        if plan_on is None:
-            plan = (days, False)
-        else:
-            after = (plan_on - start).days
-            plan = (days, False) if after > days else ((after if after > 0 else 0), True)
-        if sip_on is None:
-            sip = (days, False)
-        else:
-            after = (sip_on - start).days
-            sip = (days, False) if after > days else ((after if after > 0 else 0), True)
         # With a route, other closings are censored on their day.
         reached = closed and (reaching is None or outcome in reaching)
-        append((unit_id, key, plan, sip, (days, reached)))
+        append((unit_id, key, _event(plan_on, start, days), _event(sip_on, start, days), (days, reached)))
     return subjects, left_out
 
 

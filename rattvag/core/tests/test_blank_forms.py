@@ -1,4 +1,4 @@
-"""Blank forms drawn once per process for what they show (rattvag.clients.templatetags.blank_forms)."""
+"""Blank forms drawn once per process for what they show (rattvag.core.templatetags.blank_forms)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.utils import translation
 
 from rattvag.accounts.models import Partner, PartnerKind
 from rattvag.certificates.forms import SgiStatusForm
-from rattvag.clients.templatetags import blank_forms
 from rattvag.consent.forms import ConsentRecordForm
+from rattvag.core.templatetags import blank_forms
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from config.api import api
 
+handler400 = "rattvag.api.errors.bad_request"
 handler404 = "rattvag.core.views.not_found"
 handler403 = "rattvag.core.views.forbidden"
 handler500 = "rattvag.core.views.server_error"

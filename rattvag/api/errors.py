@@ -14,8 +14,9 @@ from typing import Any
 from django.core import signals
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import pgettext
+from django.views import defaults
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -51,6 +52,15 @@ class CsrfFailed(HttpError):
 
 def error_body(message: str, errors: Iterable[tuple[str | None, str]] = ()) -> dict[str, Any]:
     return {"message": message, "errors": [{"field": field, "message": text} for field, text in errors]}
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's answer to a request it refuses before any view (a Host header it does not serve, a malformed one):
+    under /api/ the API's error body, so that programs get JSON from every answer; elsewhere Django's own page
+    (the site's templates would ask the refused request for its host again)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(pgettext("api", "The request could not be handled.")), status=400)
+    return defaults.bad_request(request, exception)  # type: ignore[arg-type]
 
 
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:

@@ -216,3 +216,19 @@ def test_unexpected_error_is_500_in_the_same_format(caplog: pytest.LogCaptureFix
     response = _raising_api().get("/broken")
     assert (response.status_code, response.json()) == (500, {"message": "Ett oväntat fel inträffade.", "errors": []})
     assert "Unhandled error in API" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_refused_host_gets_the_api_error_body(client) -> None:
+    """Django refuses a Host header it does not serve before any view; the API still answers in its format."""
+    response = client.get(f"{API}/clients", headers={"host": "A+T", "accept-language": "en"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"message": "The request could not be handled.", "errors": []}
+
+
+@pytest.mark.django_db
+def test_a_refused_host_gets_a_page_outside_the_api(client) -> None:
+    response = client.get("/", headers={"host": "A+T"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")

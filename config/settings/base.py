@@ -41,7 +41,12 @@ ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.s
 DATABASES = {
     "default": dj_database_url.parse(
         _required("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # Production keeps each worker's connection for ten minutes: a new PostgreSQL session reads the
+        # catalogue for every table it touches, about 30 ms on the worklist's first request. The health
+        # check replaces a connection that broke (a database restart). The development server starts a
+        # thread per request, which a kept connection would not outlive, so development opens one per request.
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "600" if PRODUCTION else "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -31,7 +31,7 @@ def start_django(variables: dict[str, str], script: str = "") -> subprocess.Comp
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {*REQUIRED, "RATTVAG_ENV", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT"}
+        if k not in {*REQUIRED, "RATTVAG_ENV", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "DATABASE_CONN_MAX_AGE"}
     }
     env.update(variables, RATTVAG_ENV="production", DJANGO_SETTINGS_MODULE="config.settings.base")
     return subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
@@ -81,3 +81,18 @@ def test_production_starts_with_all_three_and_is_secure():
     assert values["SECURE_SSL_REDIRECT"] is True
     assert values["ALLOWED_HOSTS"] == ["rattvag.example.se"]
     assert values["RATTVAG_DEMO_MAY_SKIP_2FA"] is False
+
+
+def test_production_keeps_database_connections_unless_told_otherwise():
+    script = (
+        "from django.conf import settings; import json\n"
+        "db = settings.DATABASES['default']\n"
+        "print(json.dumps([db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS']]))\n"
+    )
+
+    kept = start_django(REQUIRED, script)
+    told = start_django({**REQUIRED, "DATABASE_CONN_MAX_AGE": "0"}, script)
+
+    assert kept.returncode == 0, kept.stderr
+    assert json.loads(kept.stdout) == [600, True]
+    assert json.loads(told.stdout) == [0, True]

@@ -54,14 +54,14 @@ UNIT_A = "group=unit:HAL-EB&"
 GROUPS: dict[str, list[Endpoint]] = {
     # The client page and its panels, as each role that reaches client_a sees it.
     "client page": [
-        E("clients:detail", "caseworker", _client(), 48),
-        E("clients:detail (nurse)", "nurse", _client(), 47),
-        E("clients:detail (manager)", "manager", _client(), 48),
-        E("clients:detail (FK officer)", "partner_officer", _client(), 29),
+        E("clients:detail", "caseworker", _client(), 45),
+        E("clients:detail (nurse)", "nurse", _client(), 45),
+        E("clients:detail (manager)", "manager", _client(), 45),
+        E("clients:detail (FK officer)", "partner_officer", _client(), 28),
         E("clients:detail (care unit officer)", "care_officer", _client(), 19),
         E("clients:create", "caseworker", lambda g: "/clients/new/", 9),
         E("clients:edit", "caseworker", _client("edit/"), 13),
-        E("clients:close_case", "caseworker", lambda g: f"/clients/{g.client_id}/cases/{g.world.case_a.pk}/close/", 16),
+        E("clients:close_case", "caseworker", lambda g: f"/clients/{g.client_id}/cases/{g.world.case_a.pk}/close/", 15),
         E("dsr:extract", "caseworker", lambda g: f"/dsr/clients/{g.client_id}/", 13),
         E("dsr:extract_pdf", "caseworker", lambda g: f"/dsr/clients/{g.client_id}/extract.pdf", 42),
         E("dsr:extract_json", "caseworker", lambda g: f"/dsr/clients/{g.client_id}/extract.json", 42),
@@ -129,7 +129,7 @@ GROUPS: dict[str, list[Endpoint]] = {
         E("plans:activity_new", "caseworker", _client("activities/new/"), 16),
         E("plans:activity_edit", "caseworker", _url("/clients/{client}/activities/{activity}/edit/"), 17),
         E("outcomes:ladder_assess", "caseworker", lambda g: f"/outcomes/clients/{g.client_id}/ladder/", 16),
-        E("outcomes:ladder_chart", "caseworker", lambda g: f"/outcomes/clients/{g.client_id}/ladder.svg", 15),
+        E("outcomes:ladder_chart", "caseworker", lambda g: f"/outcomes/clients/{g.client_id}/ladder.svg", 14),
         E(
             "outcomes:questionnaire_enter",
             "caseworker",
@@ -170,7 +170,7 @@ GROUPS: dict[str, list[Endpoint]] = {
         E("outcomes:fidelity", "manager", _report("fidelity/"), 26),
         E("outcomes:fidelity_chart", "manager", _report("fidelity/chart.svg", UNIT_A), 20),
         E("outcomes:summary", "manager", _report("summary/"), 24),
-        E("outcomes:summary (all units)", "aggregate_viewer", _report("summary/", "group=all&"), 28),
+        E("outcomes:summary (all units)", "aggregate_viewer", _report("summary/", "group=all&"), 27),
         E("outcomes:summary_xlsx", "manager", _report("summary.xlsx", UNIT_A), 24),
         E("outcomes:summary_pdf", "manager", _report("summary.pdf", UNIT_A), 24),
     ],

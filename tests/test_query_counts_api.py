@@ -44,7 +44,7 @@ API: list[Endpoint] = [
     E("GET /reports/time_to_outcome", "manager", _report("time_to_outcome"), 15),
     E("GET /reports/fidelity", "manager", _report("fidelity"), 26),
     E("GET /reports/summary", "manager", _report("summary"), 24),
-    E("GET /reports/summary (all units)", "aggregate_viewer", lambda g: f"/api/v1/reports/summary?{period()}", 28),
+    E("GET /reports/summary (all units)", "aggregate_viewer", lambda g: f"/api/v1/reports/summary?{period()}", 27),
 ]
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import NoReverseMatch, reverse
 
+from rattvag.accounts.models import Unit
+from rattvag.clients.models import Case
 from rattvag.clients.page import ClientPage
 
 from . import selectors
 from .forms import SgiStatusForm
 from .models import Certificate, SgiStatus, SgiStatusValue
+from .spells import DEFAULT_MAX_GAP
 from .timeline import build_timeline
 
 if TYPE_CHECKING:
@@ -45,15 +49,36 @@ def client_tasks(
     return tasks
 
 
+def acting_unit_max_gap(page: ClientPage) -> int | None:
+    """The acting unit's maximum gap between certificates (`selectors.max_gap_for_unit`) from the page's cases,
+    when one of them is in that unit and was read with the unit's certificate settings (the client page reads
+    them so); else None, and the selector reads it."""
+    unit = page.access.acting_for.unit
+    if unit is None or page.loaded_cases is None:
+        return None
+    for case in page.loaded_cases:
+        if case.unit_id == unit.pk and Case.unit.is_cached(case) and Unit.certificate_settings.is_cached(case.unit):
+            try:
+                return case.unit.certificate_settings.max_gap
+            except ObjectDoesNotExist:  # the unit has no settings row: the default applies
+                return DEFAULT_MAX_GAP
+    return None
+
+
+def sgi_history(page: ClientPage) -> list[SgiStatus]:
+    """`selectors.sgi_history` without who recorded each status, which the panel does not show."""
+    return list(page.client.sgi_statuses.order_by("-recorded_on", "-pk"))
+
+
 def panel_context(*, page: ClientPage, sgi_form: SgiStatusForm | None = None) -> dict[str, Any]:
     """Everything the certificates panel (and the certificates overview page) shows; the reads are audited by the
     selectors (`certificate.listed`, then `sick_leave.viewed`)."""
     user, client, access, today = page.user, page.client, page.access, page.today
     certificates = selectors.certificate_list_for(user=user, client=client, access=access)
     sick_leave, _certs = selectors.sick_leave_for(
-        user=user, client=client, access=access, on=today, certificates=certificates
+        user=user, client=client, access=access, on=today, certificates=certificates, max_gap=acting_unit_max_gap(page)
     )
-    sgi_statuses = selectors.sgi_history(client)  # newest first: the current status, then the earlier ones
+    sgi_statuses = sgi_history(page)  # newest first: the current status, then the earlier ones
     sgi = sgi_statuses[0] if sgi_statuses else None
     close_case_url = ""
     if sgi is not None and sgi.status == SgiStatusValue.HAS and page.open_case is not None:

@@ -205,7 +205,7 @@ def client_for(*, user: User, client_id: int, for_writing: bool = False) -> tupl
 def _certificates(client: Client) -> QuerySet[Certificate]:
     return (
         Certificate.objects.filter(client=client)
-        .select_related("care_unit", "registered_by")
+        .select_related("care_unit")
         .prefetch_related(
             Prefetch("diagnoses", queryset=Diagnosis.objects.order_by("position")),
             Prefetch("periods", queryset=CertificatePeriod.objects.order_by("start", "pk")),
@@ -232,7 +232,8 @@ def certificate_get_for(
 ) -> tuple[Certificate, ClientAccess]:
     """One certificate of a visible client, or Http404; the read is audited."""
     client, access = client_for(user=user, client_id=client_id)
-    certificate = _certificates(client).filter(pk=certificate_id).first()
+    # Who registered it is shown on the certificate's own page only.
+    certificate = _certificates(client).select_related("registered_by").filter(pk=certificate_id).first()
     if certificate is None:
         raise Http404
     certificate.client = client  # already loaded; saves a query

@@ -180,8 +180,14 @@ def closable_case_ids(*, user: User, cases: Iterable[Case], access: ClientAccess
     """The open cases, among these, that the user may close: cases of their own units."""
     if user.role not in EDITOR_ROLES or access.acting_for.break_glass:
         return set()
+    open_cases = [case for case in cases if case.status == CaseStatus.OPEN]
+    # Without temporary access, the acting unit is one of the user's units (`access` found the client through
+    # the user's case there): the user's units are read only for an open case in another unit.
+    acting_unit = access.acting_for.unit
+    if acting_unit is not None and all(case.unit_id == acting_unit.pk for case in open_cases):
+        return {case.pk for case in open_cases}
     unit_ids = set(user.units.values_list("pk", flat=True))
-    return {case.pk for case in cases if case.status == CaseStatus.OPEN and case.unit_id in unit_ids}
+    return {case.pk for case in open_cases if case.unit_id in unit_ids}
 
 
 def case_of_client(*, client: Client, case_id: int) -> Case:

@@ -13,9 +13,9 @@ from django.utils import timezone
 from rattvag.clients.page import ClientPage
 from rattvag.consent.models import ConsentPurpose
 
-from .models import AgreedAction, MeetingStatus
+from .models import AgreedAction, MeetingStatus, SipVersion
 from .permissions import may_write, shows_sip
-from .selectors import MeetingsPanel, meetings_visible, sip_follow_up_overdue, sip_panel
+from .selectors import MeetingsPanel, meetings_visible, sip_follow_up_overdue
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -30,7 +30,12 @@ PAST_SHOWN = 5
 def meetings_panel(*, page: ClientPage, past_limit: int = PAST_SHOWN) -> MeetingsPanel:
     """Upcoming and recent meetings and the open agreed actions, sorted for the panel;
     read without the participants and organisers, which the panel does not show."""
-    actions = AgreedAction.objects.select_related("responsible_user", "responsible_partner").order_by("due_on", "pk")
+    # Only the open actions, in no order: they are sorted below.
+    actions = (
+        AgreedAction.objects.select_related("responsible_user", "responsible_partner")
+        .filter(done_on__isnull=True)
+        .order_by()
+    )
     meetings = (
         meetings_visible(user=page.user, client=page.client, access=page.access)
         .select_related(None)
@@ -44,10 +49,19 @@ def meetings_panel(*, page: ClientPage, past_limit: int = PAST_SHOWN) -> Meeting
             panel.upcoming.append(meeting)
         elif len(panel.past) < past_limit:
             panel.past.append(meeting)
-        panel.open_actions.extend(a for a in meeting.agreed_actions.all() if a.done_on is None)
+        panel.open_actions.extend(meeting.agreed_actions.all())
     panel.upcoming.reverse()  # soonest first
     panel.open_actions.sort(key=lambda a: (a.due_on is None, a.due_on, a.pk))
     return panel
+
+
+def current_sip_version(page: ClientPage) -> SipVersion | None:
+    """`selectors.sip_panel`: the current version of the SIP in force, if the user sees SIPs; read without its
+    author, meeting and partners, as the panel shows only its number and follow-up date."""
+    if not shows_sip(page.access):
+        return None
+    versions = SipVersion.objects.filter(sip__client=page.client, sip__ended_on__isnull=True)
+    return versions.order_by("-number").first()
 
 
 def has_sip_consent(page: ClientPage) -> bool:
@@ -65,7 +79,7 @@ def client_panel(
         return None
     page = page or ClientPage(user=user, client=client, access=access)
     writer = may_write(user, access)
-    sip_version = sip_panel(client=client, access=access)
+    sip_version = current_sip_version(page)
     return {
         "template": "meetings/_panel.html",
         "context": {

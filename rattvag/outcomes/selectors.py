@@ -7,9 +7,10 @@ The aggregated reports live in `rattvag.outcomes.reports`; `audit_report` record
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from rattvag.accounts.models import UNIT_STAFF_ROLES
@@ -18,7 +19,7 @@ from rattvag.clients.access import ClientAccess
 from rattvag.clients.models import Client
 from rattvag.clients.selectors import client_with_access
 
-from .models import LadderAssessment, LadderStep, LadderVersion, Questionnaire, QuestionnaireResponse
+from .models import AssessedBy, LadderAssessment, LadderStep, LadderVersion, Questionnaire, QuestionnaireResponse
 from .scope import Group, Period
 from .services import may_write_for
 
@@ -86,12 +87,37 @@ def ladder_history(client: Client) -> list[LadderAssessment]:
     )
 
 
+# One assessment on the client's ladder chart: (who assessed, as its label; the day; the step's number).
+ChartPoint = tuple[str, datetime.date, int]
+
+
+def ladder_chart_points(client: Client) -> tuple[list[ChartPoint], int | None]:
+    """The client's assessments for the ladder chart, oldest first, and how many steps the ladder version of the
+    latest one has (None without assessments). One query of plain values (not audited: the caller audits the read)."""
+    steps_of_version = (
+        LadderStep.objects.filter(version_id=OuterRef("step__version_id"))
+        .order_by()
+        .values("version_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = list(
+        LadderAssessment.objects.filter(client=client)
+        .annotate(version_steps=Subquery(steps_of_version))
+        .order_by("assessed_on", "pk")
+        .values_list("assessed_by", "assessed_on", "step__number", "version_steps")
+    )
+    labels = dict(AssessedBy.choices)
+    points = [(str(labels.get(by, by)), on, number) for by, on, number, _steps in rows]
+    return points, rows[-1][3] if rows else None
+
+
 def questionnaire_responses_of(client: Client) -> list[QuestionnaireResponse]:
     """When the client answered which questionnaire, newest first. The answers themselves are not read here:
     they are the client's own views, used anonymously in reports."""
     return list(
         QuestionnaireResponse.objects.filter(client=client)
-        .select_related("questionnaire", "recorded_by")
+        .select_related("questionnaire")
         .order_by("-answered_on", "-pk")
     )
 

@@ -322,3 +322,18 @@ def test_the_tablet_ignores_who_is_logged_in(world, login_as):
     assert page.status_code == 200
     assert world.caseworker.username not in html
     assert "rv-header" not in html
+
+
+def test_the_ladder_chart_reads_the_same_points_as_the_history(world, assess, today):
+    from rattvag.outcomes.models import AssessedBy, LadderStep
+    from rattvag.outcomes.selectors import ladder_chart_points, ladder_history
+
+    assert ladder_chart_points(world.client_a) == ([], None)
+    assess(world.client_a, 2, today - datetime.timedelta(days=40), world.caseworker)
+    assess(world.client_a, 5, today - datetime.timedelta(days=10), world.caseworker, AssessedBy.CLIENT)
+    assess(world.client_a, 3, today - datetime.timedelta(days=40), world.caseworker)  # same day: recorded order
+    points, version_steps = ladder_chart_points(world.client_a)
+    history = ladder_history(world.client_a)
+    assert points == [(str(a.get_assessed_by_display()), a.assessed_on, a.step.number) for a in history]
+    assert [number for _by, _on, number in points] == [2, 3, 5]
+    assert version_steps == LadderStep.objects.filter(version=history[-1].step.version).count()

@@ -93,20 +93,19 @@ def ladder_chart(request: HttpRequest, client_id: int) -> HttpResponse:
     """The client's steps over time, as an image beside the table on the client page."""
     user = current_user(request)
     client, access = selectors.client_for_outcomes(user=user, client_id=client_id)
-    history = selectors.ladder_history(client)
+    points, version_steps = selectors.ladder_chart_points(client)
     audit_log(
         actor=user,
         action="ladder.viewed",
         client_id=client.pk,
         acting_for=access.acting_for,
         obj=client,
-        data={"via": "chart", "assessments": len(history)},
+        data={"via": "chart", "assessments": len(points)},
     )
     series: dict[str, list[tuple[object, float | None]]] = {}
-    for assessment in history:
-        label = str(assessment.get_assessed_by_display())
-        series.setdefault(label, []).append((assessment.assessed_on, assessment.step.number))
-    top = max((a.step.version.steps.count() for a in history[-1:]), default=7)
+    for assessed_by, assessed_on, number in points:
+        series.setdefault(assessed_by, []).append((assessed_on, number))
+    top = 7 if version_steps is None else version_steps
     svg = line_chart_svg(
         title=_("Steps on the progression ladder"),
         series=series,  # type: ignore[arg-type]

@@ -118,3 +118,40 @@ def test_a_chart_is_remembered_by_what_it_shows_and_in_which_language() -> None:
     values[1] = 3  # the same list, other figures: another chart
     assert bar_chart_svg(title="T", labels=["a", "b"], values=values) != first
     assert bar_chart_svg(title="T", labels=["a", "b"], values=[1, 2]) == first
+
+
+@pytest.mark.parametrize("kind", ["dates", "legend outside", "long labels"])
+def test_one_draw_writes_the_bytes_savefig_writes(kind: str) -> None:
+    """``_to_svg`` lays out and writes a figure in one draw; ``savefig`` draws twice (layout, then writing) and must
+    give the same SVG. Should a matplotlib upgrade make them differ, this says so."""
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from rattvag.stats.charts import _RC, _new_figure, _to_svg
+
+    def build() -> Figure:
+        figure, axes = _new_figure(7.0, 4.0)
+        if kind == "dates":
+            days = [datetime.date(2025, 1, 1) + datetime.timedelta(days=40 * i) for i in range(6)]
+            axes.plot(days, [1, 3, 2, 5, 4, 6], marker="o", label="A")
+            axes.plot(days, [2, 2, 3, 3, 5, 5], marker="s", label="B")
+            figure.autofmt_xdate()
+            axes.legend(frameon=False)
+        elif kind == "legend outside":
+            axes.barh([0, 1], [3, 4], label="25 %", hatch="//")
+            axes.barh([0, 1], [1, 2], left=[3, 4], label="50 %", hatch="..")
+            figure.legend(loc="outside lower center", ncols=2, frameon=False)
+        else:
+            axes.barh([0, 1, 2], [10, 50, 90])
+            axes.set_yticks([0, 1, 2], labels=["A rather long label\nin two lines", "Short", "Another long label"])
+        axes.set_title("T")
+        return figure
+
+    with matplotlib.rc_context(_RC):
+        one_draw = _to_svg(build(), title="T", description="D")
+        buffer = io.StringIO()
+        build().savefig(buffer, format="svg", metadata={"Date": None, "Title": "T"})
+    assert "<desc>D</desc>" in one_draw
+    assert one_draw.replace(' role="img"', "").replace("\n <desc>D</desc>", "") == buffer.getvalue()

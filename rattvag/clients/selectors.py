@@ -75,8 +75,18 @@ def client_search_for(*, user: User, query: str = "") -> QuerySet[Client]:
 
 def audit_clients_listed(*, user: User, clients: Sequence[Client], via: str = "web") -> None:
     """One event per client shown in a list or search result."""
+    audit_client_ids_listed(user=user, client_ids=[c.pk for c in clients], via=via)
+
+
+def audit_client_ids_listed(*, user: User, client_ids: Sequence[int], via: str = "web") -> None:
+    """`audit_clients_listed` for a list that holds the clients' ids rather than their records."""
+    client_type = Client._meta.label_lower
     audit_log_many(
-        actor=user, action="client.listed", client_ids=[c.pk for c in clients], objects=list(clients), data={"via": via}
+        actor=user,
+        action="client.listed",
+        client_ids=list(client_ids),
+        object_refs=[(client_type, str(pk)) for pk in client_ids],
+        data={"via": via},
     )
 
 

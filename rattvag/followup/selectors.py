@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
@@ -22,7 +22,7 @@ from rattvag.accounts.models import UNIT_STAFF_ROLES, Role, Unit
 from rattvag.audit.services import audit_log
 from rattvag.clients.access import ClientAccess, visible_clients
 from rattvag.clients.models import Case, CaseStatus, Client
-from rattvag.clients.selectors import audit_clients_listed, client_ids_with_visible_protected_identity
+from rattvag.clients.selectors import audit_client_ids_listed, client_ids_with_visible_protected_identity
 
 from .evaluation import CaseOutcome, RuleBook, RuleConfig, method_rules, pending_outcomes
 from .models import MethodRule, UnitRuleSetting
@@ -55,21 +55,64 @@ def worklist_cases(user: User) -> QuerySet[Case]:
     return cases.filter(Exists(visible_clients(user).filter(pk=OuterRef("client_id"))))
 
 
+class ShownCase(NamedTuple):
+    """What the worklist shows of a case with items, as plain values: the case's ids, its client's name and whether
+    the client's identity is protected, and the name of the responsible caseworker (None: nobody)."""
+
+    pk: int
+    client_id: int
+    unit_id: int
+    responsible_id: int | None
+    client_name: str  # as Client.full_name
+    protected_identity: bool
+    responsible_name: str | None  # as User.get_full_name(), else the username
+
+
+def _full_name(first_name: str, last_name: str) -> str:
+    """Client.full_name and User.get_full_name() of a row read as values."""
+    return f"{first_name} {last_name}".strip()
+
+
+def _shown_cases(case_ids: set[int]) -> dict[int, ShownCase]:
+    """The cases with items, with what the page shows of each, in one query (values, not models: the page shows
+    three names per row, which the models' other columns and instances would cost many times over)."""
+    rows = Case.objects.filter(pk__in=case_ids).values_list(
+        "pk",
+        "client_id",
+        "unit_id",
+        "responsible_id",
+        "client__first_name",
+        "client__last_name",
+        "client__protected_identity",
+        "responsible__first_name",
+        "responsible__last_name",
+        "responsible__username",
+    )
+    return {
+        pk: ShownCase(
+            pk,
+            client_id,
+            unit_id,
+            responsible_id,
+            _full_name(first, last),
+            protected,
+            None if responsible_id is None else _full_name(user_first, user_last) or username,
+        )
+        for pk, client_id, unit_id, responsible_id, first, last, protected, user_first, user_last, username in rows
+    }
+
+
 @dataclass(frozen=True)
 class WorklistItem:
     """One thing to do: a rule not yet fulfilled for a case. Derived on every request, never stored."""
 
     rule: MethodRule
-    case: Case
+    case: ShownCase
     due_on: datetime.date
     overdue: bool
     title: str
     action: str
     url: str
-
-    @property
-    def client(self) -> Client:
-        return self.case.client
 
     @property
     def client_id(self) -> int:
@@ -80,7 +123,7 @@ class WorklistItem:
         return self.case.responsible_id
 
 
-def _item(found: CaseOutcome, case: Case) -> WorklistItem:
+def _item(found: CaseOutcome, case: ShownCase) -> WorklistItem:
     outcome = found.outcome
     assert outcome.on is not None
     return WorklistItem(
@@ -103,19 +146,20 @@ def worklist_items(
 ) -> list[WorklistItem]:
     """Due and overdue items of these cases, by date. Not audited: the caller audits what it shows.
 
-    The rules read plain values (rules/facts.py); only the cases with items are read as models, with the client
-    and the responsible caseworker the page shows. `rules`: `method_rules()` when the caller has read them."""
+    The rules read plain values (rules/facts.py); the cases with items are read again with the names the page shows
+    (plain values too). `rules`: `method_rules()` when the caller has read them."""
     today = today or timezone.localdate()
     facts = load_case_facts(cases)
     book = RuleBook({f.case.unit_id for f in facts.values()}, rules=rules)
     found = pending_outcomes(facts.values(), book, today, codes=rule_codes)
-    shown = Case.objects.select_related("client", "responsible").in_bulk({o.case.pk for o in found})
+    shown = _shown_cases({o.case.pk for o in found}) if found else {}
     return [_item(o, shown[o.case.pk]) for o in found]
 
 
 @dataclass
 class CaseworkerCount:
-    user: User | None  # None: cases without a responsible caseworker
+    user_id: int | None  # None: cases without a responsible caseworker
+    name: str = ""  # the caseworker's full name, else her username
     overdue: int = 0
     due: int = 0
 
@@ -140,15 +184,15 @@ class Worklist:
 def _summaries(user: User, items: list[WorklistItem]) -> tuple[list[CaseworkerCount], list[tuple[Unit, int]]]:
     counts: dict[int | None, CaseworkerCount] = {}
     for item in items:
-        row = counts.setdefault(item.case.responsible_id, CaseworkerCount(item.case.responsible))
+        case = item.case
+        row = counts.get(case.responsible_id)
+        if row is None:
+            row = counts[case.responsible_id] = CaseworkerCount(case.responsible_id, case.responsible_name or "")
         if item.overdue:
             row.overdue += 1
         else:
             row.due += 1
-    per_caseworker = sorted(
-        counts.values(),
-        key=lambda r: (r.user is None, -r.overdue, (r.user.get_full_name() or r.user.username) if r.user else ""),
-    )
+    per_caseworker = sorted(counts.values(), key=lambda r: (r.user_id is None, -r.overdue, r.name))
     overdue_by_unit = Counter(item.case.unit_id for item in items if item.overdue)
     units = list(user.units.order_by("name", "pk"))
     return per_caseworker, [(unit, overdue_by_unit.get(unit.pk, 0)) for unit in units]
@@ -177,12 +221,15 @@ def worklist_for(
         worklist.per_caseworker, worklist.overdue_per_unit = _summaries(user, all_items)
         if responsible_id is not None:
             worklist.items = [i for i in items if (i.case.responsible_id or 0) == responsible_id]
-    clients = list({i.case.client_id: i.case.client for i in worklist.items}.values())
-    protected = [c.pk for c in clients if c.protected_identity]
+    # Each client shown, in the order shown: whether the client's identity is protected.
+    protected_by_client = {i.case.client_id: i.case.protected_identity for i in worklist.items}
+    protected = [pk for pk, is_protected in protected_by_client.items() if is_protected]
     visible_protected = client_ids_with_visible_protected_identity(user=user, client_ids=protected)
-    worklist.shows_identity_of = {c.pk for c in clients if not c.protected_identity or c.pk in visible_protected}
-    if clients:
-        audit_clients_listed(user=user, clients=clients, via=via)
+    worklist.shows_identity_of = {
+        pk for pk, is_protected in protected_by_client.items() if not is_protected or pk in visible_protected
+    }
+    if protected_by_client:
+        audit_client_ids_listed(user=user, client_ids=list(protected_by_client), via=via)
     return worklist
 
 

@@ -75,11 +75,11 @@ def worklist_rows(
     """What each row of the worklist's tables shows, as plain values: the template reads a dict's keys much
     faster than attributes through properties (and links.client_page remembers each client's page address)."""
     rows = []
+    protected_label = _("Protected identity")
     for item in items:
         case = item.case
         client_id = case.client_id
         shows_identity = client_id in worklist.shows_identity_of
-        responsible = case.responsible if manager else None
         rows.append(
             {
                 "rule_code": item.rule.code,
@@ -88,9 +88,8 @@ def worklist_rows(
                 "overdue": item.overdue,
                 "today": item.due_on == worklist.today,
                 "client_url": client_page(client_id),
-                "shows_identity": shows_identity,
-                "client_name": case.client.full_name if shows_identity else "",
-                "responsible": (responsible.get_full_name() or responsible.username) if responsible else None,
+                "client_label": case.client_name if shows_identity else protected_label,  # the client link's text
+                "responsible": case.responsible_name if manager else None,
                 "rule_name": item.rule.name,
                 "title": item.title,
                 "url": item.url,

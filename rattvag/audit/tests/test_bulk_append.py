@@ -68,3 +68,66 @@ def test_unregistered_actions_are_refused_before_anything_is_written(world):
     with pytest.raises(ValueError, match="Unregistered"):
         audit_append_events(rows)
     assert not AuditEvent.objects.filter(action="no.such.action").exists()
+
+
+@pytest.mark.parametrize("count", [1, 3, 70])  # 70: more than SQLite takes in one statement (62 rows)
+def test_a_small_batch_is_written_as_values_and_hashes_like_the_general_way(world, count):
+    from rattvag.audit.hashing import chain_digests, hashed_fields_of
+
+    audit_log(actor=world.caseworker, action="client.viewed", client_id=1)
+    client_ids = list(range(100, 100 + count))
+    refs = [("clients.client", str(pk)) for pk in client_ids]
+
+    written = audit_log_many(
+        actor=world.caseworker, action="client.listed", client_ids=client_ids, object_refs=refs, data={"via": "web"}
+    )
+
+    assert written == count
+    events = list(AuditEvent.objects.order_by("pk"))[-count:]
+    assert [(e.client_id, e.object_type, e.object_id) for e in events] == [
+        (c, "clients.client", str(c)) for c in client_ids
+    ]
+    assert all(e.data == {"via": "web"} and e.actor_id == world.caseworker.pk for e in events)
+    assert chain_digests(prev_hash=events[0].prev_hash, rows=[hashed_fields_of(e) for e in events]) == [
+        e.hash for e in events
+    ]
+    assert AuditChainHead.objects.get(pk=1).last_event_id == events[-1].pk
+    assert verify_chain().ok
+
+
+def test_a_small_batch_of_several_object_types_is_chained_and_verifies(world):
+    written = audit_log_many(
+        actor=world.caseworker,
+        action="client.listed",
+        client_ids=[1, 2, None],
+        object_refs=[("clients.client", "1"), ("clients.case", "9"), ("", "")],
+    )
+
+    assert written == 3
+    events = list(AuditEvent.objects.order_by("pk"))[-3:]
+    assert [(e.client_id, e.object_type, e.object_id) for e in events] == [
+        (1, "clients.client", "1"),
+        (2, "clients.case", "9"),
+        (None, "", ""),
+    ]
+    assert verify_chain().ok
+
+
+def test_a_small_batch_keeps_every_value_as_given(world):
+    """No client at all (NULLs only), and text that needs quoting, through the few-events insert."""
+    from rattvag.audit.hashing import chain_digests, hashed_fields_of
+
+    data = {"fields": ["first_name"], "note": 'quote " and \\ and å', "n": 2**40}
+    refs = [("clients.note", 'a"b'), ("clients.note", "\\x"), ("clients.note", "å'")]
+
+    assert audit_log_many(
+        actor=world.caseworker, action="client.listed", client_ids=[None] * 3, object_refs=refs, data=data
+    )
+
+    events = list(AuditEvent.objects.order_by("pk"))[-3:]
+    assert [(e.client_id, e.object_type, e.object_id) for e in events] == [(None, *ref) for ref in refs]
+    assert all(e.data == data for e in events)
+    assert chain_digests(prev_hash=events[0].prev_hash, rows=[hashed_fields_of(e) for e in events]) == [
+        e.hash for e in events
+    ]
+    assert verify_chain().ok

@@ -413,9 +413,7 @@ def _load_case_facts(
     if not case_rows:
         return {}
     clients: dict[int, ClientFacts] = {row.client_id: ClientFacts() for row, _gap in case_rows}
-    client_ids: Any = cases.order_by().values("client_id")
-    if len(clients) <= FEW_CLIENTS:
-        client_ids = sorted(clients)
+    client_ids: Any = sorted(clients) if len(clients) <= FEW_CLIENTS else cases.order_by().values("client_id")
 
     certificate_rows = (
         Certificate.objects.filter(client_id__in=client_ids)

@@ -95,7 +95,7 @@ def test_the_manager_sees_her_units_items_per_caseworker_and_overdue_counts(setu
     worklist = response.context["worklist"]
     assert {i.client_id for i in worklist.items} == {world.client_a.pk, unassigned.client_id}
     assert world.client_b.pk not in {i.client_id for i in worklist.items}  # unit_b is not hers
-    per_caseworker = {(row.user.pk if row.user else None): (row.overdue, row.due) for row in worklist.per_caseworker}
+    per_caseworker = {row.user_id: (row.overdue, row.due) for row in worklist.per_caseworker}
     assert per_caseworker == {world.caseworker.pk: (1, 1), None: (1, 1)}
     assert [(unit.pk, count) for unit, count in worklist.overdue_per_unit] == [(world.unit_a.pk, 2)]
     body = response.content.decode()
@@ -142,6 +142,31 @@ def test_viewing_the_worklist_writes_one_listed_event_per_client_shown(setup, lo
     assert all(e.data == {"via": "web"} for e in events)
     login_as(world.caseworker).get(URL, {"rule": "no_item_rule"})
     assert AuditEvent.objects.filter(actor=world.caseworker, action="client.listed").count() == 2 + 2
+
+
+def test_a_protected_name_is_shown_only_to_whom_it_belongs_and_the_events_name_the_clients(setup, login_as):
+    """The caseworker's older case of a protected client is hers, the newest is a colleague's: her items of the
+    client show the protected label, not the name; the unit manager sees the name. One event per client, the
+    client as the object, in the order shown."""
+    world = setup
+    colleague = UserFactory(username="colleague", role="caseworker", units=[world.unit_a])
+    hidden = ClientFactory(municipality=world.municipality_a, protected_identity=True, first_name="Hemliga")
+    CaseFactory(client=hidden, unit=world.unit_a, responsible=world.caseworker, opened_on=TODAY - days(40))
+    CaseFactory(client=hidden, unit=world.unit_a, responsible=colleague, opened_on=TODAY - days(10))
+
+    response = login_as(world.caseworker).get(URL)
+    body = response.content.decode()
+    assert hidden.pk in {i.client_id for i in response.context["worklist"].items}
+    assert f'data-client="{hidden.pk}"' in body
+    assert "Hemliga" not in body
+    assert "Protected identity" in body or "Skyddad identitet" in body
+    assert world.client_a.full_name in body
+    shown = list(dict.fromkeys(i.client_id for i in response.context["worklist"].items))
+    events = AuditEvent.objects.filter(actor=world.caseworker, action="client.listed").order_by("pk")
+    assert [(e.client_id, e.object_type, e.object_id) for e in events] == [
+        (pk, "clients.client", str(pk)) for pk in shown
+    ]
+    assert "Hemliga" in login_as(world.manager).get(URL).content.decode()
 
 
 def test_a_filter_that_shows_nothing_lists_no_client(setup, login_as):

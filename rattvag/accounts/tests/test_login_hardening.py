@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
@@ -244,9 +245,32 @@ def test_demo_users_need_two_factor_when_the_setting_is_off(world, settings):
 # --- Idle timeout ---------------------------------------------------------------------------------
 
 
-def test_sessions_end_after_thirty_idle_minutes_and_every_request_renews_them():
+def test_sessions_end_after_thirty_idle_minutes():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def _stored_expiry(http):
+    return Session.objects.get(session_key=http.cookies[settings.SESSION_COOKIE_NAME].value).expire_date
+
+
+def test_a_session_in_use_is_renewed_at_most_once_a_minute(world, login_as, frozen_now):
+    http = login_as(world.caseworker)
+    assert http.get(reverse("clients:list")).status_code == 200
+    renewed = _stored_expiry(http)
+
+    frozen_now.shift(datetime.timedelta(seconds=30))
+    assert http.get(reverse("clients:list")).status_code == 200
+    assert _stored_expiry(http) == renewed  # nothing written within the minute
+
+    frozen_now.shift(datetime.timedelta(seconds=31))
+    assert http.get(reverse("clients:list")).status_code == 200
+    assert _stored_expiry(http) == renewed + datetime.timedelta(seconds=61)
+
+
+def test_a_visitor_without_a_session_gets_none(client):
+    assert client.get(reverse("accounts:login")).status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in client.cookies
+    assert not Session.objects.exists()
 
 
 def test_a_session_touched_within_thirty_minutes_lives_on(world, login_as, frozen_now):

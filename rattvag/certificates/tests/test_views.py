@@ -324,6 +324,7 @@ def test_overview_queries_do_not_grow_with_the_number_of_certificates(world, log
     today = timezone.localdate()
     http = login_as(world.caseworker)
     url = reverse("certificates:overview", args=[world.client_a.pk])
+    http.get(url)  # the session's first request renews it (once a minute); that write is not what is counted
     counts = []
     for _ in range(2):
         for _ in range(3):

@@ -96,4 +96,5 @@ def pending_outcomes(
     """Due and overdue outcomes, by due date (then the rule's position and the case)."""
     with cycle_collection_paused():
         found = [o for o in evaluate(facts, book, today, codes=codes) if o.outcome.state != State.FULFILLED]
-    return sorted(found, key=lambda o: (o.outcome.on or today, o.config.rule.position, o.case.pk))
+        # Sorted with the collector still paused: the sort keys are one more small tuple per outcome.
+        return sorted(found, key=lambda o: (o.outcome.on or today, o.config.rule.position, o.case.pk))

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from rattvag.accounts.models import User
 
 WORKLIST_ROLES = frozenset({Role.CASEWORKER, Role.UNIT_MANAGER})
+WORKLIST_PAGE_SIZE = 50  # items per page of the web page (the API lists every item)
 
 
 def may_use_worklist(user: User) -> bool:
@@ -198,6 +200,35 @@ def _summaries(user: User, items: list[WorklistItem]) -> tuple[list[CaseworkerCo
     return per_caseworker, [(unit, overdue_by_unit.get(unit.pk, 0)) for unit in units]
 
 
+def _worklist(
+    *, user: User, today: datetime.date, rule_code: str, responsible_id: int | None, rules: list[MethodRule] | None
+) -> Worklist:
+    """The items after the filters and, for a manager, the summaries of all items; nothing shown yet."""
+    cases = worklist_cases(user)
+    all_items = worklist_items(cases=cases, today=today, rules=rules)
+    items = [i for i in all_items if not rule_code or i.rule.code == rule_code]
+    worklist = Worklist(items=items, today=today)
+    if is_manager(user):
+        worklist.per_caseworker, worklist.overdue_per_unit = _summaries(user, all_items)
+        if responsible_id is not None:
+            worklist.items = [i for i in items if (i.case.responsible_id or 0) == responsible_id]
+    return worklist
+
+
+def _show(worklist: Worklist, *, user: User, shown: list[WorklistItem], via: str) -> None:
+    """The items `shown`: whose names may be shown (worklist.shows_identity_of), and one `client.listed` event
+    per client, in the order shown. Clients of items not shown (other pages) are not audited."""
+    # Each client shown, in the order shown: whether the client's identity is protected.
+    protected_by_client = {i.case.client_id: i.case.protected_identity for i in shown}
+    protected = [pk for pk, is_protected in protected_by_client.items() if is_protected]
+    visible_protected = client_ids_with_visible_protected_identity(user=user, client_ids=protected)
+    worklist.shows_identity_of = {
+        pk for pk, is_protected in protected_by_client.items() if not is_protected or pk in visible_protected
+    }
+    if protected_by_client:
+        audit_client_ids_listed(user=user, client_ids=list(protected_by_client), via=via)
+
+
 def worklist_for(
     *,
     user: User,
@@ -208,29 +239,38 @@ def worklist_for(
     rules: list[MethodRule] | None = None,
 ) -> Worklist:
     """The user's worklist (Http404 for roles without one), optionally one rule's items only or (for a
-    manager) one caseworker's. Writes one `client.listed` event per client shown. `rules`: `method_rules()`
-    when the caller has read them (the page's filter lists them)."""
+    manager) one caseworker's. Writes one `client.listed` event per client of every item. `rules`:
+    `method_rules()` when the caller has read them."""
     if not may_use_worklist(user):
         raise Http404
     today = today or timezone.localdate()
-    cases = worklist_cases(user)
-    all_items = worklist_items(cases=cases, today=today, rules=rules)
-    items = [i for i in all_items if not rule_code or i.rule.code == rule_code]
-    worklist = Worklist(items=items, today=today)
-    if is_manager(user):
-        worklist.per_caseworker, worklist.overdue_per_unit = _summaries(user, all_items)
-        if responsible_id is not None:
-            worklist.items = [i for i in items if (i.case.responsible_id or 0) == responsible_id]
-    # Each client shown, in the order shown: whether the client's identity is protected.
-    protected_by_client = {i.case.client_id: i.case.protected_identity for i in worklist.items}
-    protected = [pk for pk, is_protected in protected_by_client.items() if is_protected]
-    visible_protected = client_ids_with_visible_protected_identity(user=user, client_ids=protected)
-    worklist.shows_identity_of = {
-        pk for pk, is_protected in protected_by_client.items() if not is_protected or pk in visible_protected
-    }
-    if protected_by_client:
-        audit_client_ids_listed(user=user, client_ids=list(protected_by_client), via=via)
+    worklist = _worklist(user=user, today=today, rule_code=rule_code, responsible_id=responsible_id, rules=rules)
+    _show(worklist, user=user, shown=worklist.items, via=via)
     return worklist
+
+
+def worklist_page_for(
+    *,
+    user: User,
+    page_number: int | str | None,
+    per_page: int = WORKLIST_PAGE_SIZE,
+    today: datetime.date | None = None,
+    rule_code: str = "",
+    responsible_id: int | None = None,
+    rules: list[MethodRule] | None = None,
+) -> tuple[Worklist, Page[WorklistItem]]:
+    """One page of the user's worklist, overdue items first, then due (each by date), as on the web page.
+
+    `page_number` as `Paginator.get_page` takes it: not a number gives the first page, past the end the last.
+    Every item is evaluated (a manager's summaries count them all), but only the page's clients are looked at
+    for protected identity and audited (`client.listed`, via web): a listing audits what it shows."""
+    if not may_use_worklist(user):
+        raise Http404
+    today = today or timezone.localdate()
+    worklist = _worklist(user=user, today=today, rule_code=rule_code, responsible_id=responsible_id, rules=rules)
+    page = Paginator(worklist.overdue + worklist.due, per_page).get_page(page_number)
+    _show(worklist, user=user, shown=list(page.object_list), via="web")
+    return worklist, page
 
 
 # --- rules and their settings ----------------------------------------------------------------------

@@ -43,7 +43,8 @@ def _caseworkers_of(user: User) -> QuerySet[User]:
 @login_required
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
-    """Every due and overdue item of the user's cases, by date; a manager sees her units' per caseworker."""
+    """Every due and overdue item of the user's cases, overdue first, a page at a time (`?page=`, which keeps the
+    filters); a manager sees her units' items and, above them, every item counted per caseworker and unit."""
     user = _user(request)
     if not selectors.may_use_worklist(user):
         raise Http404
@@ -52,19 +53,31 @@ def worklist(request: HttpRequest) -> HttpResponse:
     form = WorklistFilterForm(
         request.GET or None, rules=rules, caseworkers=list(_caseworkers_of(user)) if manager else None
     )
-    result = selectors.worklist_for(
-        user=user, rule_code=form.rule_code(), responsible_id=form.responsible_id(), rules=rules
+    result, page = selectors.worklist_page_for(
+        user=user,
+        # `page`, as on the other lists; the filter form has no such field, so a new filter starts at page 1.
+        page_number=request.GET.get("page"),
+        rule_code=form.rule_code(),
+        responsible_id=form.responsible_id(),
+        rules=rules,
     )
+    shown: list[selectors.WorklistItem] = list(page.object_list)
+    overdue_count = sum(1 for i in result.items if i.overdue)
     return render(
         request,
         "followup/worklist.html",
         {
             "worklist": result,
-            "overdue_rows": worklist_rows(result, result.overdue, manager=manager),
-            "due_rows": worklist_rows(result, result.due, manager=manager),
+            "page": page,
+            "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+            "ellipsis": page.paginator.ELLIPSIS,
+            "overdue_count": overdue_count,  # of every page
+            "due_count": len(result.items) - overdue_count,
+            "overdue_rows": worklist_rows(result, [i for i in shown if i.overdue], manager=manager),
+            "due_rows": worklist_rows(result, [i for i in shown if not i.overdue], manager=manager),
             "form": form,
             "manager": manager,
-            "filtered": bool(request.GET) and form.is_valid(),
+            "filtered": any(name in request.GET for name in form.fields) and form.is_valid(),
         },
     )
 

@@ -76,6 +76,9 @@ def build(data: dict | list, rss: dict, meta: dict[str, str]) -> tuple[str, dict
     login_rows = rows_of(logins, run_span)
 
     p95_pages = percentile(page_times, 0.95) if page_times else float("nan")
+    # For the goal, a request still waiting when the run stopped counts as slower than every other one: it
+    # may have been sent a moment before the stop, but it cannot be shown to have been fast.
+    p95_with_unfinished = percentile(page_times + [math.inf] * unfinished, 0.95) if page_times else float("nan")
     summary = {
         "requests": len(all_times),
         "seconds": round(seconds, 1),
@@ -88,10 +91,11 @@ def build(data: dict | list, rss: dict, meta: dict[str, str]) -> tuple[str, dict
         "errors": total_errors,
         "requests_whole_run": len(samples),
         "unfinished": unfinished,
+        "pages_p95_with_unfinished_ms": round(p95_with_unfinished) if math.isfinite(p95_with_unfinished) else None,
         **rss,
     }
     meta_line = ", ".join(f"{key} {value}" for key, value in meta.items())
-    met = page_times and p95_pages <= GOAL_P95_MS and total_errors == 0 and unfinished == 0
+    met = page_times and p95_with_unfinished <= GOAL_P95_MS and total_errors == 0
     verdict = "met" if met else "NOT met"
     text = [
         "### Load test (locust)",
@@ -103,7 +107,8 @@ def build(data: dict | list, rss: dict, meta: dict[str, str]) -> tuple[str, dict
         f"pages p50 {summary['pages_p50_ms']} ms, **p95 {summary['pages_p95_ms']} ms**, "
         f"p99 {summary['pages_p99_ms']} ms. **{total_errors} errors** in the whole run "
         f"({summary['requests_whole_run']} requests, ramp-up and logins included); "
-        f"{unfinished} requests still waiting for the server when the run stopped (not in the times). "
+        f"{unfinished} requests still waiting for the server when the run stopped (not in the times; counted as "
+        f"slower than any other, the pages' p95 is {summary['pages_p95_with_unfinished_ms'] or '∞'} ms). "
         f"Goal (p95 ≤ {GOAL_P95_MS} ms, 0 errors): {verdict}.",
         "",
         f"Server memory (RSS sampled every {rss.get('interval_s', '?')} s from /proc): peak per gunicorn worker "

@@ -116,7 +116,7 @@ sampler_pid=$!
 
 echo "== locust: $users users, spawn rate $spawn_rate/s, for $duration"
 set +e
-LOAD_LOGINS="$work/logins.json" LOAD_SAMPLES="$work/samples.json" LOAD_THINK_MIN=${think%-*} LOAD_THINK_MAX=${think#*-} \
+LOAD_LOGINS="$work/logins.json" LOAD_SAMPLES="$output/samples.json" LOAD_THINK_MIN=${think%-*} LOAD_THINK_MAX=${think#*-} \
   "$bench_venv/bin/locust" -f benchmarks/load/locustfile.py --host "http://127.0.0.1:$port" --headless \
   --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" --stop-timeout 30 \
   --only-summary --csv "$output/locust" --loglevel WARNING
@@ -129,7 +129,7 @@ sampler_pid=""
 client_count=$($py manage.py shell -v 0 -c "from rattvag.clients.models import Client; print(Client.objects.count())" 2>/dev/null || echo "?")
 pg_version=$(psql "$DATABASE_URL" -Atc "show server_version" 2>/dev/null || echo "?")
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
-python3 benchmarks/load/report.py --samples "$work/samples.json" --rss "$work/rss.json" \
+python3 benchmarks/load/report.py --samples "$output/samples.json" --rss "$work/rss.json" \
   --output "$output/load-test.md" \
   --meta "data=$size ($client_count clients)" --meta "PostgreSQL=$pg_version" \
   --meta "server=gunicorn $workers sync workers, production settings" \

@@ -249,6 +249,20 @@ def worklist_for(
     return worklist
 
 
+def worklist_slice_for(
+    *, user: User, start: int, stop: int, rule_code: str = "", via: str = "api", today: datetime.date | None = None
+) -> tuple[Worklist, list[WorklistItem]]:
+    """Items `start` to `stop` of the user's worklist in `worklist_for`'s order (by due date), and the whole
+    worklist for their number. Only the slice's clients are audited; past the end, no item and no event."""
+    if not may_use_worklist(user):
+        raise Http404
+    today = today or timezone.localdate()
+    worklist = _worklist(user=user, today=today, rule_code=rule_code, responsible_id=None, rules=None)
+    shown = worklist.items[start:stop]
+    _show(worklist, user=user, shown=shown, via=via)
+    return worklist, shown
+
+
 def worklist_page_for(
     *,
     user: User,

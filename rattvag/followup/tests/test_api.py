@@ -87,3 +87,59 @@ def test_documented_in_openapi(travel, world, client):
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/worklist"]["get"]
     assert {"200", "401", "404", "422"} <= set(operation["responses"])
+
+
+def _many_items(world, count):
+    """`count` more clients of the caseworker, each with a due mapping meeting."""
+    for _ in range(count):
+        CaseFactory(
+            client=ClientFactory(municipality=world.municipality_a),
+            unit=world.unit_a,
+            responsible=world.caseworker,
+            opened_on=world.case_a.opened_on,
+        )
+
+
+def test_pages_are_slices_of_the_whole_list_with_the_total_in_a_header(travel, world, api_as):
+    _many_items(world, 4)
+    http = api_as(world.caseworker)
+    everything = http.get(URL).json()
+    assert len(everything) > 5
+
+    pages, number = [], 1
+    while True:
+        response = http.get(URL, {"page": number, "page_size": 2})
+        assert response.status_code == 200
+        assert response["X-Total-Count"] == str(len(everything))
+        if not response.json():
+            break
+        pages.append(response.json())
+        number += 1
+
+    assert [row for page in pages for row in page] == everything
+    assert all(len(page) == 2 for page in pages[:-1])
+
+
+def test_a_page_audits_only_its_own_clients(travel, world, api_as):
+    _many_items(world, 4)
+    http = api_as(world.caseworker)
+    first_page = http.get(URL, {"page": 1, "page_size": 2}).json()
+    events = AuditEvent.objects.filter(actor=world.caseworker, action="client.listed")
+    assert [e.client_id for e in events.order_by("pk")] == list(dict.fromkeys(row["client_id"] for row in first_page))
+
+    before = events.count()
+    assert http.get(URL, {"page": 99, "page_size": 2}).json() == []
+    assert events.count() == before
+
+
+@pytest.mark.parametrize(
+    "query", [{"page": 0}, {"page": "x"}, {"page": 1, "page_size": 0}, {"page": 1, "page_size": 5000}]
+)
+def test_invalid_pages_are_refused(travel, world, api_as, query):
+    response = api_as(world.caseworker).get(URL, query)
+    assert response.status_code == 422
+
+
+def test_without_page_there_is_no_total_header(travel, world, api_as):
+    response = api_as(world.caseworker).get(URL)
+    assert "X-Total-Count" not in response

@@ -65,11 +65,6 @@ def acting_unit_max_gap(page: ClientPage) -> int | None:
     return None
 
 
-def sgi_history(page: ClientPage) -> list[SgiStatus]:
-    """`selectors.sgi_history` without who recorded each status, which the panel does not show."""
-    return list(page.client.sgi_statuses.order_by("-recorded_on", "-pk"))
-
-
 def panel_context(*, page: ClientPage, sgi_form: SgiStatusForm | None = None) -> dict[str, Any]:
     """Everything the certificates panel (and the certificates overview page) shows; the reads are audited by the
     selectors (`certificate.listed`, then `sick_leave.viewed`)."""
@@ -78,7 +73,7 @@ def panel_context(*, page: ClientPage, sgi_form: SgiStatusForm | None = None) ->
     sick_leave, _certs = selectors.sick_leave_for(
         user=user, client=client, access=access, on=today, certificates=certificates, max_gap=acting_unit_max_gap(page)
     )
-    sgi_statuses = sgi_history(page)  # newest first: the current status, then the earlier ones
+    sgi_statuses = selectors.sgi_history(client)  # newest first: the current status, then the earlier ones
     sgi = sgi_statuses[0] if sgi_statuses else None
     close_case_url = ""
     if sgi is not None and sgi.status == SgiStatusValue.HAS and page.open_case is not None:

@@ -493,7 +493,8 @@ def sgi_current(client: Client) -> SgiStatus | None:
 
 
 def sgi_history(client: Client) -> list[SgiStatus]:
-    return list(client.sgi_statuses.select_related("recorded_by").order_by("-recorded_on", "-pk"))
+    """The client's SGI statuses, newest first (who recorded each is not shown, so not joined)."""
+    return list(client.sgi_statuses.order_by("-recorded_on", "-pk"))
 
 
 def open_case_of(client: Client, access: ClientAccess) -> Case | None:

@@ -13,9 +13,9 @@ from django.utils import timezone
 from rattvag.clients.page import ClientPage
 from rattvag.consent.models import ConsentPurpose
 
-from .models import AgreedAction, MeetingStatus, SipVersion
+from .models import AgreedAction, MeetingStatus
 from .permissions import may_write, shows_sip
-from .selectors import MeetingsPanel, meetings_visible, sip_follow_up_overdue
+from .selectors import MeetingsPanel, meetings_visible, sip_follow_up_overdue, sip_panel
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -55,15 +55,6 @@ def meetings_panel(*, page: ClientPage, past_limit: int = PAST_SHOWN) -> Meeting
     return panel
 
 
-def current_sip_version(page: ClientPage) -> SipVersion | None:
-    """`selectors.sip_panel`: the current version of the SIP in force, if the user sees SIPs; read without its
-    author, meeting and partners, as the panel shows only its number and follow-up date."""
-    if not shows_sip(page.access):
-        return None
-    versions = SipVersion.objects.filter(sip__client=page.client, sip__ended_on__isnull=True)
-    return versions.order_by("-number").first()
-
-
 def has_sip_consent(page: ClientPage) -> bool:
     """A consent valid today covers a SIP (as `services.has_sip_consent`), from the page's consents. For staff
     only: they see every consent of the client."""
@@ -79,7 +70,7 @@ def client_panel(
         return None
     page = page or ClientPage(user=user, client=client, access=access)
     writer = may_write(user, access)
-    sip_version = current_sip_version(page)
+    sip_version = sip_panel(client=client, access=access)
     return {
         "template": "meetings/_panel.html",
         "context": {

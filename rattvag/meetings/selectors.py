@@ -152,10 +152,11 @@ def sip_meeting_choices(*, client: Client) -> QuerySet[Meeting]:
 
 
 def sip_panel(*, client: Client, access: ClientAccess) -> SipVersion | None:
-    """For the client page (not audited again): the current SIP version, if the user sees SIPs."""
+    """For the client page (not audited again): the current version of the SIP in force, if the user sees SIPs;
+    read without its author, meeting and partners, as the panel shows only its number and follow-up date."""
     if not shows_sip(access):
         return None
-    return current_sip_version(client=client)
+    return SipVersion.objects.filter(sip__client=client, sip__ended_on__isnull=True).order_by("-number").first()
 
 
 def sip_follow_up_overdue(version: SipVersion | None, today: datetime.date | None = None) -> bool:

@@ -165,7 +165,13 @@ class PlansPanel:
 
 def plans_panel(*, client: Client) -> PlansPanel:
     """For the client page (which has audited the read): the open plans (with their versions) and the activities
-    not ended. Ended plans are left out (the plans page lists them)."""
-    activities = list(activities_of(client=client).filter(ended_on__isnull=True))
-    open_plans = _rows(plans_queryset().filter(client=client, ended_on__isnull=True).order_by("kind", "-pk"))
-    return PlansPanel(overview=PlansOverview(open=open_plans, ended=[]), activities=activities)
+    not ended. Ended plans are left out (the plans page lists them). Read without who wrote each plan, version and
+    activity, which the panel does not show."""
+    activities = activities_of(client=client).filter(ended_on__isnull=True)
+    plans = (
+        Plan.objects.filter(client=client, ended_on__isnull=True).prefetch_related("versions").order_by("kind", "-pk")
+    )
+    return PlansPanel(
+        overview=PlansOverview(open=_rows(plans), ended=[]),
+        activities=list(activities.select_related(None).select_related("type", "plan", "partner")),
+    )

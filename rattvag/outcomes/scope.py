@@ -129,12 +129,23 @@ def group_choices(user: User) -> list[Group]:
     return groups
 
 
-def resolve_group(user: User, *, unit: str | None = None, municipality: str | None = None) -> Group:
-    """The group named by a unit or municipality code (neither: the user's widest group); Http404 if not allowed."""
+def resolve_group(
+    user: User, *, unit: str | None = None, municipality: str | None = None, choices: list[Group] | None = None
+) -> Group:
+    """The group named by a unit or municipality code (neither: the user's widest group); Http404 if not allowed.
+
+    `choices`: the user's `group_choices`, when the caller has read them; the group is then found among them
+    instead of asked of the database again."""
     if not may_see_reports(user):
         raise Http404
     if unit and municipality:
         raise Http404
+    if choices is not None and (unit or municipality):
+        kind, code = (GroupKind.UNIT, unit) if unit else (GroupKind.MUNICIPALITY, municipality)
+        named = next((group for group in choices if group.kind == kind and group.code == code), None)
+        if named is None:
+            raise Http404
+        return named
     if unit:
         found = _units_for(user).filter(code=unit).first()
         if found is None:
@@ -145,7 +156,7 @@ def resolve_group(user: User, *, unit: str | None = None, municipality: str | No
         if place is None:
             raise Http404
         return _municipality_groups([place])[0]
-    choices = group_choices(user)
+    choices = group_choices(user) if choices is None else choices
     if not choices:
         raise Http404
     return choices[0]

@@ -34,7 +34,7 @@ from ..reports import (
     time_to_outcome_report,
 )
 from ..reports.time_to_outcome import ENDPOINTS
-from ..scope import Group, GroupKind, default_period, group_choices, may_see_reports
+from ..scope import default_period, group_choices, may_see_reports, resolve_group
 from ..selectors import audit_report
 from .common import current_user
 
@@ -66,18 +66,6 @@ class ReportRequest:
         return urlencode({k: str(v) for k, v in params.items()})
 
 
-def _named_group(groups: list[Group], *, unit: str | None, municipality: str | None) -> Group:
-    """The group a unit or a municipality code names among the user's groups, as `scope.resolve_group` finds it
-    (without asking the database again for what `group_choices` has just read); Http404 if it is not one of them."""
-    if unit and municipality:
-        raise Http404
-    kind, code = (GroupKind.UNIT, unit) if unit else (GroupKind.MUNICIPALITY, municipality)
-    found = next((group for group in groups if group.kind == kind and group.code == code), None)
-    if found is None:
-        raise Http404
-    return found
-
-
 def _build(request: HttpRequest, kind: str) -> ReportRequest:
     user = current_user(request)
     if not may_see_reports(user):
@@ -86,7 +74,7 @@ def _build(request: HttpRequest, kind: str) -> ReportRequest:
     data = request.GET.copy()
     unit, municipality = request.GET.get("unit"), request.GET.get("municipality")
     if unit or municipality:
-        data["group"] = _named_group(groups, unit=unit, municipality=municipality).key
+        data["group"] = resolve_group(user, unit=unit, municipality=municipality, choices=groups).key
     elif not data.get("group"):
         data["group"] = groups[0].key
     # Show the default period in the form (1 January to today) rather than empty date fields.

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rattvag.core.errors import DomainError
+from rattvag.core.pagination import pagination_context
 
 from . import selectors
 from .actions import action_label
@@ -67,8 +68,7 @@ def _page(request: HttpRequest, events: QuerySet[AuditEvent]) -> Page:
 def _page_context(request: HttpRequest, events: QuerySet[AuditEvent]) -> dict[str, Any]:
     page = _page(request, events)
     rows = selectors.event_rows(viewer=_manager(request), events=list(page.object_list))
-    page_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    return {"page_obj": page, "rows": rows, "page_range": list(page_range), "ellipsis": page.paginator.ELLIPSIS}
+    return {**pagination_context(page), "rows": rows}
 
 
 def _audit_list_view(*, user: User, rows: list[selectors.EventRow], data: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ from rattvag.accounts.models import UNIT_STAFF_ROLES
 from rattvag.audit.services import audit_reads_together
 from rattvag.core.concurrency import conflict_context, with_version
 from rattvag.core.errors import Conflict, StaleVersion
+from rattvag.core.pagination import pagination_context
 from rattvag.dsr.selectors import may_take_extract
 
 from . import selectors, services
@@ -82,6 +83,7 @@ def _list_context(request: HttpRequest, user: User) -> dict[str, Any]:
     return {
         "search_form": SearchForm(),
         "page": page,
+        **pagination_context(page),
         "rows": _rows(user, list(page.object_list)),
         "may_create": selectors.may_create_clients(user=user),
     }

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rattvag.accounts.models import Role, User
 from rattvag.clients.forms import add_service_errors
 from rattvag.core.errors import PermissionRefused
+from rattvag.core.pagination import pagination_context
 
 from . import selectors, services
 from .forms import RuleSettingForm, WorklistFilterForm
@@ -69,8 +70,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         {
             "worklist": result,
             "page": page,
-            "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
-            "ellipsis": page.paginator.ELLIPSIS,
+            **pagination_context(page),
             "overdue_count": overdue_count,  # of every page
             "due_count": len(result.items) - overdue_count,
             "overdue_rows": worklist_rows(result, [i for i in shown if i.overdue], manager=manager),

@@ -175,7 +175,7 @@ GROUPS: dict[str, list[Endpoint]] = {
         E("outcomes:summary_pdf", "manager", _report("summary.pdf", UNIT_A), 21),
     ],
     "audit log": [
-        E("audit:review", "manager", lambda g: "/audit/", 11),
+        E("audit:review", "manager", lambda g: "/audit/", 15),
         E("audit:client_lookup", "manager", lambda g: "/audit/clients/", 3),
         E("audit:client", "manager", lambda g: f"/audit/clients/{g.client_id}/", 15),
         E("audit:client_extract", "manager", lambda g: f"/audit/clients/{g.client_id}/extract.csv", 11),

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from rattvag.accounts.models import Partner, PartnerKind, Role, User
 from rattvag.audit.models import AuditEvent
+from rattvag.audit.services import ActingFor, audit_log
 from rattvag.certificates.services import (
     CareUnitData,
     CertificateData,
@@ -284,6 +285,16 @@ def _grow_to(grown: Grown, size: Size) -> None:
     for client in new_clients:
         _client_records(grown, client, 0, size.mine if client == world.client_a else size.theirs, today)
     grown.clients += new_clients
+    for client in new_clients:
+        # Flagged whatever the hour: the manager's review lists flagged events, and an event written outside office
+        # hours is flagged too, so without these its rows (and queries) would depend on when the tests run.
+        audit_log(
+            actor=world.caseworker,
+            action="client.viewed",
+            client_id=client.pk,
+            acting_for=ActingFor(unit=world.unit_a, break_glass=True),
+            purpose="Mätning",
+        )
     # A little of everything in the other units: the aggregates have more than one group.
     for unit, responsible in ((world.unit_b, world.caseworker_other_unit), (world.unit_c, grown.caseworker_c)):
         for n in range(had_clients // 2, size.clients // 2):

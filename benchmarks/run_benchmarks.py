@@ -26,6 +26,7 @@ import shlex
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -119,7 +120,32 @@ def _command(args: argparse.Namespace) -> str:
     return command
 
 
-def markdown(rows: list[Row], facts: dict[str, str], args: argparse.Namespace, timings: dict[str, str]) -> str:
+def _measure_floors(subjects: Subjects, args: argparse.Namespace) -> list[tuple[Any, Any]]:
+    """The floor requests (endpoints.floors) measured as the endpoints are; none with `--only` unless named."""
+    from benchmarks.measure.endpoints import floors, log_in
+    from benchmarks.measure.timing import measure
+
+    measured = []
+    for floor in floors(subjects):
+        if args.only and floor.key not in args.only:
+            continue
+        run = measure(partial(log_in(floor.user).get, floor.path), repeat=args.repeat)
+        if run.result.status_code != floor.status:
+            sys.exit(f"{floor.title}: status {run.result.status_code}, expected {floor.status}")
+        print(
+            f"\n{floor.title} as {floor.user.role}: GET {floor.path}: {run.spread.short()}, {run.queries_text} queries"
+        )
+        measured.append((floor, run))
+    return measured
+
+
+def markdown(
+    rows: list[Row],
+    facts: dict[str, str],
+    args: argparse.Namespace,
+    timings: dict[str, str],
+    floor_rows: Sequence[tuple[Any, Any]] = (),
+) -> str:
     from benchmarks.measure.timing import fmt_ms
 
     lines = [
@@ -145,8 +171,12 @@ def markdown(rows: list[Row], facts: dict[str, str], args: argparse.Namespace, t
         "",
         "Where the app's time goes (median of the runs; the SQL part is the time spent in the database calls):",
     ]
-    lines += ["", "| endpoint | app total | in SQL | in Python (views, templates, serialisation) | peak RSS after |"]
-    lines += ["|---|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "| endpoint | app total | in SQL | in Python (views, templates, serialisation) | what 1.3× leaves beside the "
+        "SQL's time | peak RSS after |",
+    ]
+    lines += ["|---|---:|---:|---:|---:|---:|"]
     import statistics
 
     for row in rows:
@@ -155,8 +185,16 @@ def markdown(rows: list[Row], facts: dict[str, str], args: argparse.Namespace, t
         total = app.spread.median  # type: ignore[attr-defined]
         lines.append(
             f"| {row.title} | {fmt_ms(total)} | {fmt_ms(sql_ms)} | {fmt_ms(max(total - sql_ms, 0))} "
-            f"| {row.rss_mb:,.0f} MB |"
+            f"| {fmt_ms(0.3 * row.sql.spread.median)} | {row.rss_mb:,.0f} MB |"  # type: ignore[attr-defined]
         )
+    if floor_rows:
+        lines += ["", "The request around the work (no client data read), the same stack and session:", ""]
+        lines += ["| request | median (min–max, IQR) | queries |", "|---|---:|---:|"]
+        lines += [
+            f"| {floor.title} ({floor.user.role}, GET {floor.path}, {floor.status}) | {run.spread.short()} "
+            f"| {run.queries_text} |"
+            for floor, run in floor_rows
+        ]
     lines += ["", "Agreement of the SQL baselines with the app:", ""]
     lines += [f"- {row.title}: same figures: {row.agreement}" for row in rows]
     lines += ["", "Machine and run:", ""]
@@ -261,9 +299,10 @@ def main() -> None:
             )
             for ms, text in app.slowest_queries[: args.slowest]:
                 print(f"    {fmt_ms(ms):>10}  {' '.join(text.split())[:220]}")
+        floor_rows = _measure_floors(subjects, args)
         timings["peak RSS at the end"] = f"{max_rss_mb():,.0f} MB"
         timings["load average at the end"] = machine.load_average()
-        table = markdown(rows, facts, args, timings)
+        table = markdown(rows, facts, args, timings, floor_rows)
         print("\n" + table)
         if args.markdown:
             args.markdown.write_text(table, encoding="utf-8")

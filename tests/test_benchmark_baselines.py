@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from benchmarks.measure import baseline_outcomes, baseline_pages, baseline_stats
 from benchmarks.measure.compare import agree
-from benchmarks.measure.endpoints import endpoints, log_in
+from benchmarks.measure.endpoints import endpoints, floors, log_in
 from benchmarks.measure.sample import SampleWorld, build_sample
 from rattvag.accounts.models import Role, Unit, User
 from rattvag.clients.models import Case, CaseStatus
@@ -143,3 +143,12 @@ def test_every_endpoint_answers_and_its_baseline_agrees(sample: SampleWorld) -> 
         assert response.status_code == 200, endpoint.key
         agreement = endpoint.agreement(response, endpoint.baseline())
         assert agreement.same, (endpoint.key, agreement.text())
+
+
+def test_the_floor_requests_answer_as_the_harness_expects(sample: SampleWorld) -> None:
+    """The harness stops on a floor request with another status: a redirect for the caseworker, a page for the
+    analyst."""
+    answers = {floor.key: log_in(floor.user).get(floor.path).status_code for floor in floors(sample)}
+    assert (
+        answers == {floor.key: floor.status for floor in floors(sample)} == {"floor_redirect": 302, "floor_frame": 200}
+    )

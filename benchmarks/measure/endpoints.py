@@ -237,3 +237,24 @@ def endpoints(subjects: Subjects, *, today: datetime.date | None = None) -> list
             kept=True,
         ),
     ]
+
+
+@dataclass
+class Floor:
+    """A request that reads no client data: what every page costs before its own work."""
+
+    key: str
+    title: str
+    user: Any
+    path: str
+    status: int
+
+
+def floors(subjects: Subjects) -> list[Floor]:
+    """The request around the work, through the same stack and session as the endpoints: the start page answers a
+    caseworker with a redirect (middleware, session, user, two-factor check; no template) and an analyst with
+    the page frame (the same plus the base template: header, navigation, footer)."""
+    return [
+        Floor("floor_redirect", "Start page, redirected", subjects.caseworker, "/", 302),
+        Floor("floor_frame", "Start page, the page frame", subjects.analyst, "/", 200),
+    ]

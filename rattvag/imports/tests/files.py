@@ -8,6 +8,8 @@ import io
 import itertools
 from typing import Any
 
+from django.utils import timezone
+
 from rattvag.imports.columns import COLUMNS
 from tests.factories import make_personal_number
 
@@ -28,7 +30,7 @@ def wrong_check_digit(number: str) -> str:
 
 def row(unit_code: str = "HAL-EB", **values: Any) -> dict[str, Any]:
     """A valid row of a sick-listed client; override any column by its key."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     start = today - datetime.timedelta(days=20)
     base: dict[str, Any] = {
         "personal_number": new_number(),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.http import Http404
+from django.utils import timezone
 
 from rattvag.audit.models import AuditEvent
 from rattvag.audit.verification import verify_chain
@@ -29,7 +30,7 @@ def snapshot():
 
 
 def test_first_import_creates_client_case_certificate_and_sgi(world, run_import):
-    today = datetime.date.today()
+    today = timezone.localdate()
     number = new_number()
     content = csv_bytes(
         [
@@ -83,12 +84,12 @@ def test_first_import_creates_client_case_certificate_and_sgi(world, run_import)
 
 
 def test_a_certificate_issued_in_the_future_is_issued_today(world, run_import):
-    start = datetime.date.today() + datetime.timedelta(days=10)
+    start = timezone.localdate() + datetime.timedelta(days=10)
     run_import(
         csv_bytes([row(sick_leave_from=start.isoformat(), sick_leave_to=(start + datetime.timedelta(30)).isoformat())])
     )
     certificate = Certificate.objects.get()
-    assert certificate.issued_on == datetime.date.today()
+    assert certificate.issued_on == timezone.localdate()
     assert certificate.periods.get().start == start
 
 
@@ -165,7 +166,7 @@ def test_responsible_caseworker_is_changed_on_the_open_case(world, run_import):
 
 def test_certificate_already_registered_is_not_added_again(world, run_import):
     client = world.client_a
-    start = datetime.date.today() - datetime.timedelta(days=10)
+    start = timezone.localdate() - datetime.timedelta(days=10)
     end = start + datetime.timedelta(days=29)
     register(client, world.caseworker, (start, end, 50))
     content = csv_bytes(
@@ -195,7 +196,7 @@ def test_sgi_status_is_added_only_when_it_differs_from_the_latest(world, run_imp
 
     client = world.client_a
     sgi_status_record(
-        actor=world.caseworker, client=client, status="none", recorded_on=datetime.date.today(), source="fk"
+        actor=world.caseworker, client=client, status="none", recorded_on=timezone.localdate(), source="fk"
     )
     values = {"personal_number": client.personal_number, "first_name": client.first_name, "last_name": client.last_name}
     assert run_import(csv_bytes([not_sick(**values, sgi_status="ingen")])).unchanged_count == 1

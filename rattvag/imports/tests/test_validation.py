@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from rattvag.certificates.models import Certificate
 from rattvag.clients.models import Client
@@ -95,7 +96,7 @@ def test_date_before_1990(world, run_import):
 
 
 def test_date_more_than_a_year_ahead(world, run_import):
-    too_late = datetime.date.today() + datetime.timedelta(days=400)
+    too_late = timezone.localdate() + datetime.timedelta(days=400)
     error = single_error(import_bad(run_import, row(sick_leave_to=too_late.isoformat())))
     assert error["column"] == "Sjukskriven till"
     assert "Datumet måste ligga mellan" in error["reason_sv"]

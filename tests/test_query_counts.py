@@ -54,9 +54,9 @@ UNIT_A = "group=unit:HAL-EB&"
 GROUPS: dict[str, list[Endpoint]] = {
     # The client page and its panels, as each role that reaches client_a sees it.
     "client page": [
-        E("clients:detail", "caseworker", _client(), 42),
-        E("clients:detail (nurse)", "nurse", _client(), 42),
-        E("clients:detail (manager)", "manager", _client(), 42),
+        E("clients:detail", "caseworker", _client(), 33),
+        E("clients:detail (nurse)", "nurse", _client(), 33),
+        E("clients:detail (manager)", "manager", _client(), 33),
         E("clients:detail (FK officer)", "partner_officer", _client(), 25),
         E("clients:detail (care unit officer)", "care_officer", _client(), 16),
         E("clients:create", "caseworker", lambda g: "/clients/new/", 6),

@@ -69,11 +69,13 @@ def panel_context(*, page: ClientPage, sgi_form: SgiStatusForm | None = None) ->
     """Everything the certificates panel (and the certificates overview page) shows; the reads are audited by the
     selectors (`certificate.listed`, then `sick_leave.viewed`)."""
     user, client, access, today = page.user, page.client, page.access, page.today
-    certificates = selectors.certificate_list_for(user=user, client=client, access=access)
+    certificates = selectors.certificate_list_for(
+        user=user, client=client, access=access, certificates=page.certificates
+    )
     sick_leave, _certs = selectors.sick_leave_for(
         user=user, client=client, access=access, on=today, certificates=certificates, max_gap=acting_unit_max_gap(page)
     )
-    sgi_statuses = selectors.sgi_history(client)  # newest first: the current status, then the earlier ones
+    sgi_statuses = page.sgi_statuses  # newest first: the current status, then the earlier ones
     sgi = sgi_statuses[0] if sgi_statuses else None
     close_case_url = ""
     if sgi is not None and sgi.status == SgiStatusValue.HAS and page.open_case is not None:

@@ -214,9 +214,24 @@ def _certificates(client: Client) -> QuerySet[Certificate]:
     )
 
 
-def certificate_list_for(*, user: User, client: Client, access: ClientAccess, via: str = "web") -> list[Certificate]:
-    """The client's certificates, newest first (one event for the list)."""
-    certificates = list(_certificates(client))
+def client_certificates(client: Client) -> list[Certificate]:
+    """The client's certificates, newest first, with care unit, diagnoses and periods. Not audited: for a caller
+    that logs the read (`certificate_list_for`, the client page through it)."""
+    return list(_certificates(client))
+
+
+def certificate_list_for(
+    *,
+    user: User,
+    client: Client,
+    access: ClientAccess,
+    via: str = "web",
+    certificates: list[Certificate] | None = None,
+) -> list[Certificate]:
+    """The client's certificates, newest first (one event for the list). `certificates`: the client's, when read
+    already (`client_certificates`, e.g. by the client page): only the read is logged."""
+    if certificates is None:
+        certificates = client_certificates(client)
     audit_log(
         actor=user,
         action="certificate.listed",

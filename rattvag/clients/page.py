@@ -1,8 +1,11 @@
 """What the panels of one client page share: read once per request, when a panel first needs it.
 
 The client page builds one `ClientPage` and passes it to every panel (rattvag.clients.panels), so that
-the cases and the consents are read once instead of once per panel that looks at them. It lives for one
-request and is never cached beyond it. Nothing here is audited: each panel logs what it shows, as before.
+the cases, the consents and the other records are read once instead of once per panel that looks at them:
+the process map (rattvag.followup.panels) builds its facts from the same reads the certificates, consent,
+meetings and plans panels show. It lives for one request and is never cached beyond it. Nothing here is
+audited: each panel logs what it shows, as before. Each read is the user's (a partner officer's consent-filtered,
+as the panel's own read was).
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from .models import Case, CaseStatus
 
 if TYPE_CHECKING:
     from rattvag.accounts.models import User
-    from rattvag.consent.models import Consent
+    from rattvag.certificates.models import Certificate, SgiStatus
+    from rattvag.consent.models import Consent, HealthcareRequest
+    from rattvag.meetings.models import Meeting, SipVersion
+    from rattvag.plans.models import Activity, Plan
 
     from .access import ClientAccess
     from .models import Client
@@ -91,3 +97,54 @@ class ClientPage:
         for consent in consents:
             if consent.case_id is not None:
                 consent.case = self.cases_by_id.get(consent.case_id) or others[consent.case_id]
+
+    # The records below are read through their apps' selectors, as the panels showing them read them before.
+
+    @cached_property
+    def certificates(self) -> list[Certificate]:
+        """The client's certificates, newest first, with care unit, diagnoses and periods."""
+        from rattvag.certificates.selectors import client_certificates
+
+        return client_certificates(self.client)
+
+    @cached_property
+    def sgi_statuses(self) -> list[SgiStatus]:
+        """The client's SGI statuses, newest first."""
+        from rattvag.certificates.selectors import sgi_history
+
+        return sgi_history(self.client)
+
+    @cached_property
+    def healthcare_requests(self) -> list[HealthcareRequest]:
+        """The questions to healthcare the user sees, newest first, with their care unit."""
+        from rattvag.consent.selectors import healthcare_requests_with_care_unit
+
+        return healthcare_requests_with_care_unit(client=self.client, access=self.access, user=self.user)
+
+    @cached_property
+    def meetings(self) -> list[Meeting]:
+        """The meetings the user sees, newest first, with every agreed action and who is responsible for it."""
+        from rattvag.meetings.selectors import meetings_with_actions
+
+        return meetings_with_actions(user=self.user, client=self.client, access=self.access)
+
+    @cached_property
+    def sip_versions(self) -> list[SipVersion]:
+        """Every version of the SIP in force, highest number first (none when the user does not see SIPs)."""
+        from rattvag.meetings.selectors import open_sip_versions
+
+        return open_sip_versions(client=self.client, access=self.access)
+
+    @cached_property
+    def open_plans(self) -> list[Plan]:
+        """The open plans with their versions, by kind."""
+        from rattvag.plans.selectors import open_plans_with_versions
+
+        return open_plans_with_versions(client=self.client)
+
+    @cached_property
+    def activities(self) -> list[Activity]:
+        """Every activity of the client (ordered by their end first) with its type, plan and partner."""
+        from rattvag.plans.selectors import activities_with_type
+
+        return activities_with_type(client=self.client)

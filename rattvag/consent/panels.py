@@ -8,7 +8,7 @@ from rattvag.audit.services import audit_log
 from rattvag.clients.page import ClientPage
 
 from .forms import ConsentRecordForm
-from .selectors import consent_panel, healthcare_requests_of
+from .selectors import consent_panel
 from .views.consents import may_record
 
 if TYPE_CHECKING:
@@ -35,13 +35,8 @@ def client_panel(
         return None
     page = page or ClientPage(user=user, client=client, access=access)
     consents = page.consents
-    # The table shows the care unit, dates and status of each question: nothing else is read.
-    requests = list(
-        healthcare_requests_of(client=client, access=access, user=user)
-        .select_related(None)
-        .select_related("care_unit")
-        .prefetch_related(None)[:REQUESTS_SHOWN]
-    )
+    # The newest questions: the page reads them all (the process map asks whether any was sent).
+    requests = page.healthcare_requests[:REQUESTS_SHOWN]
     audit_log(
         actor=user,
         action="consent.viewed",

@@ -200,6 +200,13 @@ def healthcare_requests_of(*, client: Client, access: ClientAccess, user: User) 
     return requests.order_by("-created_at", "-pk")
 
 
+def healthcare_requests_with_care_unit(*, client: Client, access: ClientAccess, user: User) -> list[HealthcareRequest]:
+    """`healthcare_requests_of` (newest first, drafts included for staff) read with the care unit only: what the
+    client page shows of a question and asks of it. Not audited: the client page logs what it shows."""
+    requests = healthcare_requests_of(client=client, access=access, user=user)
+    return list(requests.select_related(None).select_related("care_unit").prefetch_related(None))
+
+
 def healthcare_request_get_for(
     *, user: User, request_id: int, via: str = "web", action: str = "healthcare_request.viewed"
 ) -> tuple[HealthcareRequest, ClientAccess]:

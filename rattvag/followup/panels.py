@@ -19,12 +19,12 @@ def client_panel(
     request: HttpRequest, client: Client, access: ClientAccess, page: ClientPage | None = None
 ) -> dict[str, Any] | None:
     """Where the client's case is in the method: each step done, due or not yet (the read is audited).
-    The case comes from the page's cases (read once for the whole page)."""
+    The case and its facts come from the page's reads (the cases, and the records the other panels show)."""
     user = cast("User", request.user)
     if page is None:
         result = process_map_for(user=user, client=client, access=access)
     else:
-        result = process_map_for(user=user, client=client, access=access, today=page.today, cases=page.cases)
+        result = process_map_for(user=user, client=client, access=access, today=page.today, page=page)
     if result is None:
         return None
     case, steps = result

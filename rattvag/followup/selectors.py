@@ -30,9 +30,11 @@ from .models import MethodRule, UnitRuleSetting
 from .process import Step, case_process_map
 from .rules import load_case_facts
 from .rules.base import State
+from .rules.facts import CaseFacts, case_facts_from, loaded_case_row
 
 if TYPE_CHECKING:
     from rattvag.accounts.models import User
+    from rattvag.clients.page import ClientPage
 
 WORKLIST_ROLES = frozenset({Role.CASEWORKER, Role.UNIT_MANAGER})
 WORKLIST_PAGE_SIZE = 50  # items per page of the web page (the API lists every item)
@@ -342,6 +344,26 @@ def case_for_process_map(*, client: Client, access: ClientAccess, cases: list[Ca
     return next(iter(in_unit or open_cases or cases), None)
 
 
+def case_facts_on_page(page: ClientPage, case: Case) -> CaseFacts | None:
+    """The case's facts from the client page's reads (no query of their own), equal to `load_case_facts` for the
+    case; None when the page cannot give them: for a partner officer (whose reads are consent-filtered) or a case
+    read without its unit's certificate settings."""
+    row = loaded_case_row(case)
+    if row is None or page.access.is_partner:
+        return None
+    return case_facts_from(
+        row,
+        certificates=page.certificates,
+        sgi_statuses=page.sgi_statuses,
+        consents=page.consents,
+        healthcare_requests=page.healthcare_requests,
+        meetings=page.meetings,
+        plans=page.open_plans,
+        sip_versions=page.sip_versions,
+        activities=page.activities,
+    )
+
+
 def process_map_for(
     *,
     user: User,
@@ -349,15 +371,19 @@ def process_map_for(
     access: ClientAccess,
     today: datetime.date | None = None,
     cases: list[Case] | None = None,
+    page: ClientPage | None = None,
 ) -> tuple[Case, list[Step]] | None:
     """The process map of the client's case for unit staff (partners: None); the read is audited.
-    `cases`: the client's cases (unit joined, newest first) when the caller has read them."""
+    `cases`: the client's cases (unit joined, newest first) when the caller has read them. `page`: the client
+    page, whose reads (shared with its panels) give the case's facts."""
     if access.is_partner or user.role not in UNIT_STAFF_ROLES:
         return None
+    if page is not None:
+        cases = page.cases
     case = case_for_process_map(client=client, access=access, cases=cases)
     if case is None:
         return None
-    steps = case_process_map(case, today)
+    steps = case_process_map(case, today, facts=case_facts_on_page(page, case) if page is not None else None)
     audit_log(
         actor=user,
         action="followup.process_viewed",

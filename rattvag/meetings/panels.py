@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from rattvag.clients.page import ClientPage
 from rattvag.consent.models import ConsentPurpose
 
-from .models import AgreedAction, MeetingStatus
+from .models import MeetingStatus
 from .permissions import may_write, shows_sip
-from .selectors import MeetingsPanel, meetings_visible, sip_follow_up_overdue, sip_panel
+from .selectors import MeetingsPanel, sip_follow_up_overdue, sip_panel
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -28,28 +27,16 @@ PAST_SHOWN = 5
 
 
 def meetings_panel(*, page: ClientPage, past_limit: int = PAST_SHOWN) -> MeetingsPanel:
-    """Upcoming and recent meetings and the open agreed actions, sorted for the panel;
-    read without the participants and organisers, which the panel does not show."""
-    # Only the open actions, in no order: they are sorted below.
-    actions = (
-        AgreedAction.objects.select_related("responsible_user", "responsible_partner")
-        .filter(done_on__isnull=True)
-        .order_by()
-    )
-    meetings = (
-        meetings_visible(user=page.user, client=page.client, access=page.access)
-        .select_related(None)
-        .prefetch_related(None)
-        .prefetch_related(Prefetch("agreed_actions", queryset=actions))
-    )
+    """Upcoming and recent meetings and the open agreed actions, sorted for the panel, from the page's meetings
+    (read without the participants and organisers, which the panel does not show)."""
     panel = MeetingsPanel()
     now = timezone.now()
-    for meeting in meetings:
+    for meeting in page.meetings:
         if meeting.status == MeetingStatus.PLANNED and meeting.starts_at >= now:
             panel.upcoming.append(meeting)
         elif len(panel.past) < past_limit:
             panel.past.append(meeting)
-        panel.open_actions.extend(meeting.agreed_actions.all())
+        panel.open_actions.extend(a for a in meeting.agreed_actions.all() if a.done_on is None)
     panel.upcoming.reverse()  # soonest first
     panel.open_actions.sort(key=lambda a: (a.due_on is None, a.due_on, a.pk))
     return panel
@@ -70,7 +57,7 @@ def client_panel(
         return None
     page = page or ClientPage(user=user, client=client, access=access)
     writer = may_write(user, access)
-    sip_version = sip_panel(client=client, access=access)
+    sip_version = sip_panel(client=client, access=access, versions=page.sip_versions)
     return {
         "template": "meetings/_panel.html",
         "context": {

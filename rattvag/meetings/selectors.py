@@ -83,6 +83,20 @@ def partner_choices() -> QuerySet[Partner]:
     return Partner.objects.order_by("name", "pk")
 
 
+def meetings_with_actions(*, user: User, client: Client, access: ClientAccess) -> list[Meeting]:
+    """`meetings_visible` (newest first) read without participants and organiser, with every agreed action (done
+    ones too) and who is responsible for it: what the client page shows of the meetings and asks of them.
+    Not audited: the client page logs what it shows."""
+    actions = AgreedAction.objects.select_related("responsible_user", "responsible_partner").order_by()
+    meetings = (
+        meetings_visible(user=user, client=client, access=access)
+        .select_related(None)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("agreed_actions", queryset=actions))
+    )
+    return list(meetings)
+
+
 @dataclass
 class MeetingsPanel:
     upcoming: list[Meeting] = field(default_factory=list)
@@ -151,12 +165,21 @@ def sip_meeting_choices(*, client: Client) -> QuerySet[Meeting]:
     return Meeting.objects.filter(client=client).exclude(status=MeetingStatus.CANCELLED).order_by("-starts_at")
 
 
-def sip_panel(*, client: Client, access: ClientAccess) -> SipVersion | None:
-    """For the client page (not audited again): the current version of the SIP in force, if the user sees SIPs;
-    read without its author, meeting and partners, as the panel shows only its number and follow-up date."""
+def open_sip_versions(*, client: Client, access: ClientAccess) -> list[SipVersion]:
+    """For the client page (not audited again): every version of the SIP in force, highest number first, if the
+    user sees SIPs; read without author, meeting and partners (the panel shows the current one's number and
+    follow-up date, the process map asks when the SIP was made and is due)."""
     if not shows_sip(access):
-        return None
-    return SipVersion.objects.filter(sip__client=client, sip__ended_on__isnull=True).order_by("-number").first()
+        return []
+    return list(SipVersion.objects.filter(sip__client=client, sip__ended_on__isnull=True).order_by("-number"))
+
+
+def sip_panel(*, client: Client, access: ClientAccess, versions: list[SipVersion] | None = None) -> SipVersion | None:
+    """For the client page (not audited again): the current version of the SIP in force, if the user sees SIPs.
+    `versions`: `open_sip_versions`, when read already."""
+    if versions is None:
+        versions = open_sip_versions(client=client, access=access)
+    return versions[0] if versions else None
 
 
 def sip_follow_up_overdue(version: SipVersion | None, today: datetime.date | None = None) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from rattvag.clients.page import ClientPage
 from rattvag.meetings.permissions import may_write
 
 from .selectors import plans_panel
@@ -19,12 +20,14 @@ if TYPE_CHECKING:
     from rattvag.clients.models import Client
 
 
-def client_panel(request: HttpRequest, client: Client, access: ClientAccess) -> dict[str, Any] | None:
-    """The open active and contact plans and the planned or ongoing activities."""
+def client_panel(
+    request: HttpRequest, client: Client, access: ClientAccess, page: ClientPage | None = None
+) -> dict[str, Any] | None:
+    """The open active and contact plans and the planned or ongoing activities (from the page's reads, which the
+    process map shares)."""
     if not access.shows("plans"):
         return None
     user = cast("User", request.user)
-    return {
-        "template": "plans/_panel.html",
-        "context": {"panel": plans_panel(client=client), "may_write": may_write(user, access)},
-    }
+    page = page or ClientPage(user=user, client=client, access=access)
+    panel = plans_panel(client=client, plans=page.open_plans, activities=page.activities)
+    return {"template": "plans/_panel.html", "context": {"panel": panel, "may_write": may_write(user, access)}}

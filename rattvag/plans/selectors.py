@@ -163,15 +163,31 @@ class PlansPanel:
     activities: list[Activity]
 
 
-def plans_panel(*, client: Client) -> PlansPanel:
+def open_plans_with_versions(*, client: Client) -> list[Plan]:
+    """The client's open plans (by kind, newest first) with their versions, read without who wrote them.
+    Not audited: for the client page, which logs the read."""
+    plans = Plan.objects.filter(client=client, ended_on__isnull=True).prefetch_related("versions")
+    return list(plans.order_by("kind", "-pk"))
+
+
+def activities_with_type(*, client: Client) -> list[Activity]:
+    """Every activity of the client (ordered by its end first, as `activities_of`) with its type, plan and partner,
+    read without who recorded it. Not audited: for the client page, which logs the read."""
+    return list(activities_of(client=client).select_related(None).select_related("type", "plan", "partner"))
+
+
+def plans_panel(
+    *, client: Client, plans: list[Plan] | None = None, activities: list[Activity] | None = None
+) -> PlansPanel:
     """For the client page (which has audited the read): the open plans (with their versions) and the activities
-    not ended. Ended plans are left out (the plans page lists them). Read without who wrote each plan, version and
-    activity, which the panel does not show."""
-    activities = activities_of(client=client).filter(ended_on__isnull=True)
-    plans = (
-        Plan.objects.filter(client=client, ended_on__isnull=True).prefetch_related("versions").order_by("kind", "-pk")
-    )
+    not ended. Ended plans are left out (the plans page lists them). `plans` and `activities`: what
+    `open_plans_with_versions` and `activities_with_type` read, when read already."""
+    if plans is None:
+        plans = open_plans_with_versions(client=client)
+    if activities is None:
+        activities = activities_with_type(client=client)
     return PlansPanel(
-        overview=PlansOverview(open=_rows(plans), ended=[]),
-        activities=list(activities.select_related(None).select_related("type", "plan", "partner")),
+        overview=PlansOverview(open=[_row(plan) for plan in plans], ended=[]),
+        # The activities come ordered by their end first, so those not ended keep their order among themselves.
+        activities=[activity for activity in activities if activity.ended_on is None],
     )

@@ -13,13 +13,17 @@ client's (a sick-leave spell or a consent is about the person, not the case); op
 client's too (at most one open of each per client). Meetings, agreed actions and activities belong to the
 case when recorded for it, or recorded without a case (case empty). A client's facts are shared by the facts
 of the client's cases, sick-leave spells included (built once per client and unit setting).
+
+`case_facts_from(...)` builds the same facts for one case from model instances read already, without a query: the
+client page's process map takes them from the reads its panels share (rattvag.clients.page.ClientPage).
+The worklist and the reports read with `load_case_facts`.
 """
 
 from __future__ import annotations
 
 import datetime
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -46,7 +50,7 @@ from rattvag.consent.models import (
     consent_status,
 )
 from rattvag.meetings.models import AgreedAction, Meeting, MeetingStatus, SipVersion
-from rattvag.plans.models import Activity, PlanKind, PlanVersion
+from rattvag.plans.models import Activity, Plan, PlanKind, PlanVersion
 
 # --- the facts, as plain values ------------------------------------------------------------------------------
 
@@ -536,3 +540,133 @@ def _load_case_facts(
         row.pk: CaseFacts(row, clients[row.client_id], DEFAULT_MAX_GAP if max_gap is None else max_gap)
         for row, max_gap in case_rows
     }
+
+
+# --- from model instances read already (the client page) --------------------------------------------------------
+
+
+def case_facts_from(
+    row: tuple[CaseRow, int | None],
+    *,
+    certificates: Iterable[Certificate],
+    sgi_statuses: Sequence[SgiStatus],
+    consents: Iterable[Consent],
+    healthcare_requests: Iterable[HealthcareRequest],
+    meetings: Iterable[Meeting],
+    plans: Iterable[Plan],
+    sip_versions: Iterable[SipVersion],
+    activities: Iterable[Activity],
+) -> CaseFacts:
+    """One case's facts from its client's records read already as model instances (the client page's reads), equal
+    to what `load_case_facts` reads for the case, without a query. Every record of the client must be given (a
+    partner's consent-filtered reads are not enough), with what the facts need read with them:
+
+    - `certificates` with their periods prefetched; `sgi_statuses` newest first;
+    - `consents` with their purpose grants prefetched and their case (for its closing day);
+    - `healthcare_requests` with their care unit (drafts are left out here);
+    - `meetings` with every agreed action prefetched (done ones too);
+    - `plans`: the open plans with their versions prefetched; `sip_versions`: every version of the open SIPs;
+    - `activities` with their type and partner.
+    `row`: the case's row and its unit's maximum gap (`loaded_case_row`). Each kind is ordered as the query of
+    `load_case_facts` orders it.
+    """
+    case_row, max_gap = row
+    meetings = sorted(meetings, key=lambda m: (m.starts_at, m.pk))
+    client = ClientFacts(
+        certificates=_certificate_facts(certificates),
+        sgi=SgiFact(sgi_statuses[0].status, sgi_statuses[0].recorded_on) if sgi_statuses else None,
+        consents=_consent_facts(consents),
+        healthcare_requests=_healthcare_request_facts(healthcare_requests),
+        meetings=[MeetingFact(m.pk, m.case_id, m.kind, m.status, m.starts_at) for m in meetings],
+        agreed_actions=_agreed_action_facts(meetings),
+        plans=sorted(
+            (PlanFact(p.pk, p.kind, p.ended_on, _version_facts(p.versions.all())) for p in plans if p.versions.all()),
+            key=lambda p: p.pk,
+        ),
+        sips=_sip_facts(sip_versions),
+        activities=_activity_facts(activities),
+    )
+    return CaseFacts(case_row, client, DEFAULT_MAX_GAP if max_gap is None else max_gap)
+
+
+def _certificate_facts(certificates: Iterable[Certificate]) -> list[CertificateFact]:
+    facts = (
+        CertificateFact(
+            c.pk,
+            c.case_id,
+            c.issued_on,
+            c.received_on,
+            tuple(Period(p.start, p.end, p.degree) for p in c.periods.all()),
+        )
+        for c in certificates
+    )
+    return sorted(facts, key=lambda c: (c.received_on, c.pk))
+
+
+def _consent_facts(consents: Iterable[Consent]) -> list[ConsentFact]:
+    facts = (
+        ConsentFact(
+            c.pk,
+            c.case_id,
+            c.partner_id,
+            c.partner_kind,
+            c.given_on,
+            c.valid_until,
+            c.until_case_closes,
+            c.case.closed_on if c.case is not None else None,
+            c.withdrawn_on,
+            tuple(c.purposes),
+        )
+        for c in consents
+    )
+    return sorted(facts, key=lambda c: (c.given_on, c.pk))
+
+
+def _healthcare_request_facts(requests: Iterable[HealthcareRequest]) -> list[HealthcareRequestFact]:
+    facts = (
+        HealthcareRequestFact(r.pk, r.care_unit_id, r.care_unit.kind, r.status, r.sent_on, r.remind_on, r.answered_on)
+        for r in requests
+        if r.status != HealthcareRequestStatus.DRAFT
+    )
+    # Every question sent has its day (constraint healthcare_request_status_dates): no NULL to place.
+    return sorted(facts, key=lambda r: (r.sent_on, r.pk))
+
+
+def _agreed_action_facts(meetings: Iterable[Meeting]) -> list[AgreedActionFact]:
+    facts = (
+        AgreedActionFact(a.pk, m.case_id, m.starts_at, a.responsible_partner_id, a.done_on)
+        for m in meetings
+        for a in m.agreed_actions.all()
+    )
+    return sorted(facts, key=lambda a: (a.meeting_starts_at, a.pk))
+
+
+def _sip_facts(versions: Iterable[SipVersion]) -> list[PlanFact]:
+    """The open SIPs from their versions (all of open SIPs, as `load_case_facts` reads them without ended plans)."""
+    by_sip: dict[int, list[SipVersion]] = {}
+    for version in versions:
+        by_sip.setdefault(version.sip_id, []).append(version)
+    return [PlanFact(sip_id, "", None, _version_facts(by_sip[sip_id])) for sip_id in sorted(by_sip)]
+
+
+def _activity_facts(activities: Iterable[Activity]) -> list[ActivityFact]:
+    facts = (
+        ActivityFact(
+            a.pk,
+            a.case_id,
+            a.type.code,
+            a.partner_id,
+            a.partner.kind if a.partner is not None else None,
+            a.planned_on,
+            a.started_on,
+            a.ended_on,
+            a.created_at,
+        )
+        for a in activities
+    )
+    return sorted(facts, key=lambda a: a.pk)
+
+
+def _version_facts(versions: Iterable[PlanVersion | SipVersion]) -> tuple[VersionFact, ...]:
+    """A plan's (or SIP's) versions, oldest first."""
+    return tuple(VersionFact(v.number, v.created_at, v.follow_up_on) for v in sorted(versions, key=lambda v: v.number))

@@ -81,9 +81,9 @@ def _from_outcome(code: str, outcome: Outcome | None, *, url: str, enabled: bool
     if outcome.state == State.FULFILLED:
         return Step(code, label, StepState.DONE, outcome.on)
     if not enabled:  # the unit does not use the rule: no deadline, only whether it is done
-        return Step(code, label, StepState.NOT_YET, url=outcome.url or url)
+        return Step(code, label, StepState.NOT_YET, url=str(outcome.url) or url)
     state = StepState.OVERDUE if outcome.state == State.OVERDUE else StepState.DUE
-    return Step(code, label, state, outcome.on, url=outcome.url or url)
+    return Step(code, label, state, outcome.on, url=str(outcome.url) or url)
 
 
 def process_map_from_facts(facts: CaseFacts, book: RuleBook, today: datetime.date) -> list[Step]:

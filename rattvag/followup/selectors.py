@@ -29,8 +29,8 @@ from .evaluation import CaseOutcome, RuleBook, RuleConfig, method_rules, pending
 from .models import MethodRule, UnitRuleSetting
 from .process import Step, case_process_map
 from .rules import load_case_facts
-from .rules.base import State
-from .rules.facts import CaseFacts, case_facts_from, loaded_case_row
+from .rules.base import Outcome, State
+from .rules.facts import CaseFacts, CaseRow, case_facts_from, cycle_collection_paused, loaded_case_row
 
 if TYPE_CHECKING:
     from rattvag.accounts.models import User
@@ -78,8 +78,8 @@ def _full_name(first_name: str, last_name: str) -> str:
 
 
 def _shown_cases(case_ids: set[int]) -> dict[int, ShownCase]:
-    """The cases with items, with what the page shows of each, in one query (values, not models: the page shows
-    three names per row, which the models' other columns and instances would cost many times over)."""
+    """These cases, with what the page shows of each, in one query (values, not models: the page shows three names
+    per row, which the models' other columns and instances would cost many times over)."""
     rows = Case.objects.filter(pk__in=case_ids).values_list(
         "pk",
         "client_id",
@@ -108,15 +108,16 @@ def _shown_cases(case_ids: set[int]) -> dict[int, ShownCase]:
 
 @dataclass(frozen=True)
 class WorklistItem:
-    """One thing to do: a rule not yet fulfilled for a case. Derived on every request, never stored."""
+    """One thing to do: a rule not yet fulfilled for a case. Derived on every request, never stored.
+
+    Its link and texts are made when read (the rule's lazy strings, rules/base.py): most items of a manager's
+    worklist are only counted. The names the page shows are read for the items shown (Worklist.shown_cases)."""
 
     rule: MethodRule
-    case: ShownCase
+    case: CaseRow
     due_on: datetime.date
     overdue: bool
-    title: str
-    action: str
-    url: str
+    outcome: Outcome
 
     @property
     def client_id(self) -> int:
@@ -126,18 +127,28 @@ class WorklistItem:
     def responsible_id(self) -> int | None:
         return self.case.responsible_id
 
+    @property
+    def title(self) -> str:
+        return str(self.outcome.title)
 
-def _item(found: CaseOutcome, case: ShownCase) -> WorklistItem:
+    @property
+    def action(self) -> str:
+        return str(self.outcome.action)
+
+    @property
+    def url(self) -> str:
+        return str(self.outcome.url)
+
+
+def _item(found: CaseOutcome) -> WorklistItem:
     outcome = found.outcome
     assert outcome.on is not None
     return WorklistItem(
         rule=found.config.rule,
-        case=case,
+        case=found.case,
         due_on=outcome.on,
         overdue=outcome.state == State.OVERDUE,
-        title=str(outcome.title),
-        action=str(outcome.action),
-        url=outcome.url,
+        outcome=outcome,
     )
 
 
@@ -150,19 +161,26 @@ def worklist_items(
 ) -> list[WorklistItem]:
     """Due and overdue items of these cases, by date. Not audited: the caller audits what it shows.
 
-    The rules read plain values (rules/facts.py); the cases with items are read again with the names the page shows
-    (plain values too). `rules`: `method_rules()` when the caller has read them."""
-    today = today or timezone.localdate()
+    The rules read plain values (rules/facts.py). `rules`: `method_rules()` when the caller has read them."""
+    # The collector stays paused until the cases' facts are freed (when _evaluated_items returns): resumed while they
+    # live, its first collections would walk every fact row of a manager's thousands of cases (see
+    # cycle_collection_paused; rows and items form no cycles, reference counting frees them).
+    with cycle_collection_paused():
+        return _evaluated_items(cases, today or timezone.localdate(), rule_codes, rules)
+
+
+def _evaluated_items(
+    cases: QuerySet[Case], today: datetime.date, rule_codes: set[str] | None, rules: list[MethodRule] | None
+) -> list[WorklistItem]:
     facts = load_case_facts(cases)
     book = RuleBook({f.case.unit_id for f in facts.values()}, rules=rules)
-    found = pending_outcomes(facts.values(), book, today, codes=rule_codes)
-    shown = _shown_cases({o.case.pk for o in found}) if found else {}
-    return [_item(o, shown[o.case.pk]) for o in found]
+    return [_item(o) for o in pending_outcomes(facts.values(), book, today, codes=rule_codes)]
 
 
 @dataclass
 class CaseworkerCount:
     user_id: int | None  # None: cases without a responsible caseworker
+    case_id: int  # one of her cases with items, whose row gives her name (read with the shown items' cases)
     name: str = ""  # the caseworker's full name, else her username
     overdue: int = 0
     due: int = 0
@@ -173,6 +191,7 @@ class Worklist:
     items: list[WorklistItem]
     today: datetime.date
     shows_identity_of: set[int] = field(default_factory=set)  # client ids whose name may be shown
+    shown_cases: dict[int, ShownCase] = field(default_factory=dict)  # the shown items' cases, by id
     per_caseworker: list[CaseworkerCount] = field(default_factory=list)  # managers only
     overdue_per_unit: list[tuple[Unit, int]] = field(default_factory=list)  # managers only
 
@@ -186,20 +205,20 @@ class Worklist:
 
 
 def _summaries(user: User, items: list[WorklistItem]) -> tuple[list[CaseworkerCount], list[tuple[Unit, int]]]:
+    """The items counted per caseworker (named and sorted by _show, which reads the names) and overdue per unit."""
     counts: dict[int | None, CaseworkerCount] = {}
     for item in items:
         case = item.case
         row = counts.get(case.responsible_id)
         if row is None:
-            row = counts[case.responsible_id] = CaseworkerCount(case.responsible_id, case.responsible_name or "")
+            row = counts[case.responsible_id] = CaseworkerCount(case.responsible_id, case.pk)
         if item.overdue:
             row.overdue += 1
         else:
             row.due += 1
-    per_caseworker = sorted(counts.values(), key=lambda r: (r.user_id is None, -r.overdue, r.name))
     overdue_by_unit = Counter(item.case.unit_id for item in items if item.overdue)
     units = list(user.units.order_by("name", "pk"))
-    return per_caseworker, [(unit, overdue_by_unit.get(unit.pk, 0)) for unit in units]
+    return list(counts.values()), [(unit, overdue_by_unit.get(unit.pk, 0)) for unit in units]
 
 
 def _worklist(
@@ -217,11 +236,24 @@ def _worklist(
     return worklist
 
 
+def _name_caseworkers(worklist: Worklist) -> None:
+    """A manager's counts per caseworker get the caseworkers' names (read with the shown cases), then their order:
+    the most overdue first, cases without a caseworker last."""
+    for row in worklist.per_caseworker:
+        row.name = worklist.shown_cases[row.case_id].responsible_name or ""
+    worklist.per_caseworker.sort(key=lambda r: (r.user_id is None, -r.overdue, r.name))
+
+
 def _show(worklist: Worklist, *, user: User, shown: list[WorklistItem], via: str) -> None:
-    """The items `shown`: whose names may be shown (worklist.shows_identity_of), and one `client.listed` event
-    per client, in the order shown. Clients of items not shown (other pages) are not audited."""
+    """The items `shown`: their cases' names (worklist.shown_cases), whose names may be shown
+    (worklist.shows_identity_of), and one `client.listed` event per client, in the order shown. Clients of items
+    not shown (other pages) are neither read nor audited."""
+    # One query for the names: the shown items' cases and, for a manager's counts, one case of each caseworker.
+    case_ids = {i.case.pk for i in shown} | {row.case_id for row in worklist.per_caseworker}
+    worklist.shown_cases = _shown_cases(case_ids) if case_ids else {}
+    _name_caseworkers(worklist)
     # Each client shown, in the order shown: whether the client's identity is protected.
-    protected_by_client = {i.case.client_id: i.case.protected_identity for i in shown}
+    protected_by_client = {i.case.client_id: worklist.shown_cases[i.case.pk].protected_identity for i in shown}
     protected = [pk for pk, is_protected in protected_by_client.items() if is_protected]
     visible_protected = client_ids_with_visible_protected_identity(user=user, client_ids=protected)
     worklist.shows_identity_of = {

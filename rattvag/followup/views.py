@@ -90,7 +90,7 @@ def worklist_rows(
     rows = []
     protected_label = _("Protected identity")
     for item in items:
-        case = item.case
+        case = worklist.shown_cases[item.case.pk]
         client_id = case.client_id
         shows_identity = client_id in worklist.shows_identity_of
         rows.append(

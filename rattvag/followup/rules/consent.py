@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from rattvag.consent.models import ConsentPurpose, HealthcareRequestStatus
 
 from .. import links
-from .base import Outcome, State, fulfilled, pending
+from .base import Outcome, State, fulfilled, lazy_link, lazy_text, pending
 from .facts import CaseFacts, ConsentFact, HealthcareRequestFact
 
 CONSENT_BEFORE_HEALTHCARE = "consent_before_healthcare"
@@ -48,9 +48,11 @@ def consent_before_healthcare(facts: CaseFacts, params: dict[str, int], today: d
     return Outcome(
         State.OVERDUE,
         first.sent_on,
-        url=links.consents(facts.case.client_id),
-        title=_("Healthcare was contacted on %(date)s without a consent covering it: record the client's consent.")
-        % {"date": first.sent_on.isoformat()},
+        url=lazy_link(links.consents, facts.case.client_id),
+        title=lazy_text(
+            _("Healthcare was contacted on %(date)s without a consent covering it: record the client's consent."),
+            {"date": first.sent_on.isoformat()},
+        ),
         action=_("Record the consent"),
     )
 
@@ -69,11 +71,11 @@ def healthcare_unanswered(facts: CaseFacts, params: dict[str, int], today: datet
     return pending(
         first.remind_on,
         today,
-        url=links.healthcare_request(facts.case.client_id, first.pk),
-        title=_(
-            "Healthcare has not answered the questions sent on %(date)s: remind the care unit or record the answer."
-        )
-        % {"date": first.sent_on.isoformat()},
+        url=lazy_link(links.healthcare_request, facts.case.client_id, first.pk),
+        title=lazy_text(
+            _("Healthcare has not answered the questions sent on %(date)s: remind the care unit or record the answer."),
+            {"date": first.sent_on.isoformat()},
+        ),
         action=_("Record the answer from healthcare"),
     )
 
@@ -120,12 +122,12 @@ def consent_expiring(facts: CaseFacts, params: dict[str, int], today: datetime.d
     return pending(
         end,
         today,
-        url=links.consent_replace(facts.case.client_id, consent.pk),
-        title=(
+        url=lazy_link(links.consent_replace, facts.case.client_id, consent.pk),
+        title=lazy_text(
             _("A consent ends on %(date)s: renew it if it is still needed.")
             if end >= today
-            else _("A consent ended on %(date)s: renew it if it is still needed.")
-        )
-        % {"date": end.isoformat()},
+            else _("A consent ended on %(date)s: renew it if it is still needed."),
+            {"date": end.isoformat()},
+        ),
         action=_("Renew the consent"),
     )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from rattvag.meetings.models import MeetingKind
 from rattvag.plans.models import ActivityCode
 
 from .. import links
-from .base import Outcome, fulfilled, pending
+from .base import Outcome, fulfilled, lazy_link, lazy_text, pending
 from .facts import ActivityFact, CaseFacts, local_date
 
 MAPPING_MEETING = "mapping_meeting"
@@ -37,15 +37,16 @@ def mapping_meeting(facts: CaseFacts, params: dict[str, int], today: datetime.da
     due_on = ill_health_recorded_on(facts) + datetime.timedelta(days=params["days"])
     booked = facts.booked_meetings(MeetingKind.MAPPING)
     if booked:
-        title = _("A mapping meeting is booked for %(date)s: record it as held when it has taken place.") % {
-            "date": local_date(booked[0].starts_at).isoformat()
-        }
+        title = lazy_text(
+            _("A mapping meeting is booked for %(date)s: record it as held when it has taken place."),
+            {"date": local_date(booked[0].starts_at).isoformat()},
+        )
     else:
-        title = _("Hold a mapping meeting with the client (within %(days)d days).") % {"days": params["days"]}
+        title = lazy_text(_("Hold a mapping meeting with the client (within %(days)d days)."), {"days": params["days"]})
     return pending(
         due_on,
         today,
-        url=links.meeting_new(facts.case.client_id, MeetingKind.MAPPING),
+        url=lazy_link(links.meeting_new, facts.case.client_id, MeetingKind.MAPPING),
         title=title,
         action=_("Book or record the mapping meeting"),
     )
@@ -60,7 +61,7 @@ def contact_plan(facts: CaseFacts, params: dict[str, int], today: datetime.date)
     return pending(
         due_on,
         today,
-        url=links.plan_new(facts.case.client_id, "contact"),
+        url=lazy_link(links.plan_new, facts.case.client_id, "contact"),
         title=_("Write the contact plan: how often and how the client and you meet."),
         action=_("Write the contact plan"),
     )
@@ -110,7 +111,7 @@ def sip_when_agencies(facts: CaseFacts, params: dict[str, int], today: datetime.
     return pending(
         involved_on + datetime.timedelta(days=params["days"]),
         today,
-        url=links.sip(facts.case.client_id),
+        url=lazy_link(links.sip, facts.case.client_id),
         title=_("Two or more agencies have interventions: draw up a coordinated individual plan (SIP)."),
         action=_("Draw up the SIP"),
     )
@@ -138,12 +139,14 @@ def work_capacity_before_application(facts: CaseFacts, params: dict[str, int], t
     return pending(
         applied_on,
         today,
-        url=links.activity_new(facts.case.client_id),
-        title=_(
-            "Offer a work-capacity assessment before the application for sjukersättning or aktivitetsersättning "
-            "(%(date)s)."
-        )
-        % {"date": applied_on.isoformat()},
+        url=lazy_link(links.activity_new, facts.case.client_id),
+        title=lazy_text(
+            _(
+                "Offer a work-capacity assessment before the application for sjukersättning or aktivitetsersättning "
+                "(%(date)s)."
+            ),
+            {"date": applied_on.isoformat()},
+        ),
         action=_("Plan the work-capacity assessment"),
     )
 
@@ -167,7 +170,7 @@ def plan_follow_up(facts: CaseFacts, params: dict[str, int], today: datetime.dat
     return pending(
         follow_up_on,
         today,
-        url=links.plan_revise(facts.case.client_id, plan.pk),
-        title=_("Follow up the active plan (follow-up date %(date)s).") % {"date": follow_up_on.isoformat()},
+        url=lazy_link(links.plan_revise, facts.case.client_id, plan.pk),
+        title=lazy_text(_("Follow up the active plan (follow-up date %(date)s)."), {"date": follow_up_on.isoformat()}),
         action=_("Follow up the plan"),
     )

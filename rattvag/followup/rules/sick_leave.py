@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from rattvag.certificates.models import SgiStatusValue
 
 from .. import links
-from .base import Outcome, fulfilled, pending
+from .base import Outcome, fulfilled, lazy_link, lazy_text, pending
 from .facts import CaseFacts, local_date
 
 ACTIVE_PLAN = "active_plan"
@@ -36,9 +36,11 @@ def active_plan(facts: CaseFacts, params: dict[str, int], today: datetime.date) 
     return pending(
         due_on,
         today,
-        url=links.plan_new(facts.case.client_id, "active"),
-        title=_("Write the active plan: the sick-leave spell reaches %(days)d days on %(date)s.")
-        % {"days": params["days"], "date": due_on.isoformat()},
+        url=lazy_link(links.plan_new, facts.case.client_id, "active"),
+        title=lazy_text(
+            _("Write the active plan: the sick-leave spell reaches %(days)d days on %(date)s."),
+            {"days": params["days"], "date": due_on.isoformat()},
+        ),
         action=_("Write the active plan"),
     )
 
@@ -62,7 +64,7 @@ def sgi_checked(facts: CaseFacts, params: dict[str, int], today: datetime.date) 
     return pending(
         due_on,
         today,
-        url=links.sgi_record(facts.case.client_id),
+        url=lazy_link(links.sgi_record, facts.case.client_id),
         title=_("Apply for sjukpenning / check SGI: the client is sick-listed and the SGI status is unknown."),
         action=_("Record the SGI status"),
     )
@@ -84,7 +86,7 @@ def certificate_expiry(facts: CaseFacts, params: dict[str, int], today: datetime
     return pending(
         last_day,
         today,
-        url=links.certificate_register(facts.case.client_id),
-        title=title % {"date": last_day.isoformat()},
+        url=lazy_link(links.certificate_register, facts.case.client_id),
+        title=lazy_text(title, {"date": last_day.isoformat()}),
         action=_("Register a new certificate"),
     )

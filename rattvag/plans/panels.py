@@ -29,5 +29,5 @@ def client_panel(
         return None
     user = cast("User", request.user)
     page = page or ClientPage(user=user, client=client, access=access)
-    panel = plans_panel(client=client, plans=page.open_plans, activities=page.activities)
+    panel = plans_panel(plans=page.open_plans, activities=page.activities)
     return {"template": "plans/_panel.html", "context": {"panel": panel, "may_write": may_write(user, access)}}

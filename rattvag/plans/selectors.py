@@ -176,16 +176,10 @@ def activities_with_type(*, client: Client) -> list[Activity]:
     return list(activities_of(client=client).select_related(None).select_related("type", "plan", "partner"))
 
 
-def plans_panel(
-    *, client: Client, plans: list[Plan] | None = None, activities: list[Activity] | None = None
-) -> PlansPanel:
+def plans_panel(*, plans: list[Plan], activities: list[Activity]) -> PlansPanel:
     """For the client page (which has audited the read): the open plans (with their versions) and the activities
-    not ended. Ended plans are left out (the plans page lists them). `plans` and `activities`: what
-    `open_plans_with_versions` and `activities_with_type` read, when read already."""
-    if plans is None:
-        plans = open_plans_with_versions(client=client)
-    if activities is None:
-        activities = activities_with_type(client=client)
+    not ended, from what `open_plans_with_versions` and `activities_with_type` read (the page's reads, which the
+    process map shares). Ended plans are left out (the plans page lists them)."""
     return PlansPanel(
         overview=PlansOverview(open=[_row(plan) for plan in plans], ended=[]),
         # The activities come ordered by their end first, so those not ended keep their order among themselves.

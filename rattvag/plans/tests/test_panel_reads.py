@@ -45,7 +45,7 @@ def test_the_panel_lists_the_activities_not_ended_in_their_order(world):
     access = client_access(world.caseworker, world.client_a)
     assert access is not None
     page = ClientPage(user=world.caseworker, client=world.client_a, access=access)
-    panel = plans_panel(client=world.client_a, plans=page.open_plans, activities=page.activities)
+    panel = plans_panel(plans=page.open_plans, activities=page.activities)
     assert len(page.activities) == 7
     expected = list(activities_of(client=world.client_a).filter(ended_on__isnull=True))
     assert [a.pk for a in panel.activities] == [a.pk for a in expected]

@@ -612,7 +612,7 @@ def app_client_page(user: Any, client_id: int, today: datetime.date) -> ClientPa
     v["open agreed actions"] = len(meetings.open_actions)
     version = sip_panel(client=client, access=access)
     v["SIP version"] = version.number if version is not None else None
-    plans = plans_panel(client=client)
+    plans = plans_panel(plans=app_page.open_plans, activities=app_page.activities)
     for row in (plans.overview.active, plans.overview.contact):
         if row is not None and row.current is not None:
             v[f"{row.plan.kind} plan version"] = row.current.number
